@@ -1,0 +1,114 @@
+"""Articles at the moderators' desk: their discussions, not their text.
+
+Moderators (non-superusers) may open or close comments and switch
+pre-moderation; every other field is read-only for them.
+"""
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+from comments.models import Comment
+
+# What a moderator may change on an article.
+DISCUSSION_SETTINGS = ["comments_open", "premoderation"]
+
+
+def queue_url(article, **filters) -> str:
+    """The comment queue for ``article``, optionally filtered further (status="pending")."""
+    query = {"article__id__exact": article.pk}
+    query.update({f"{name}__exact": value for name, value in filters.items()})
+    return f"{reverse('admin:comments_comment_changelist')}?{urlencode(query)}"
+
+
+def _count(status):
+    @admin.display(description=Comment.Status(status).label, ordering=f"{status}_count")
+    def column(self, article):
+        count = getattr(article, f"{status}_count")
+        return format_html('<a href="{}">{}</a>', queue_url(article, status=status), count)
+
+    return column
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "byline",
+        "published",
+        "pending",
+        "removed",
+        "spam",
+        *DISCUSSION_SETTINGS,
+        "queue",
+    ]
+    list_editable = DISCUSSION_SETTINGS
+    list_filter = DISCUSSION_SETTINGS
+    search_fields = ["title", "byline"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "byline", "body", "created"]}),
+        (_("Discussion"), {"fields": [*DISCUSSION_SETTINGS, "comment_counts", "queue"]}),
+        (
+            _("Seed"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "source_name", "content_hash", "declared_comment_count", "source_text",
+                    "updated",
+                ],
+            },
+        ),
+    ]
+    readonly_fields = ["comment_counts", "queue", "source_name", "content_hash", "source_text",
+                       "updated"]
+
+    published = _count(Comment.Status.PUBLISHED)
+    pending = _count(Comment.Status.PENDING)
+    removed = _count(Comment.Status.REMOVED)
+    spam = _count(Comment.Status.SPAM)
+
+    def get_queryset(self, request):
+        counts = {
+            f"{status}_count": Count("comments", filter=Q(comments__status=status))
+            for status in Comment.Status
+        }
+        # The seed text is as long as the article; only the change page shows it.
+        return super().get_queryset(request).annotate(**counts).defer("source_text")
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            # A new article has no comments to count and no seed.
+            return [(None, {"fields": ["title", "slug", "byline", "body", *DISCUSSION_SETTINGS]})]
+        return self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return [
+            *self.readonly_fields,
+            *(
+                field.name
+                for field in Article._meta.fields
+                if field.editable and field.name not in DISCUSSION_SETTINGS
+            ),
+        ]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # The slug is read-only for moderators, and prepopulating needs the field.
+        return self.prepopulated_fields if request.user.is_superuser else {}
+
+    @admin.display(description=_("comments"))
+    def comment_counts(self, article):
+        return ", ".join(
+            f"{getattr(article, f'{status}_count')} {label.lower()}"
+            for status, label in Comment.Status.choices
+        )
+
+    @admin.display(description=_("queue"))
+    def queue(self, article):
+        return format_html('<a href="{}">{}</a>', queue_url(article), _("All comments"))

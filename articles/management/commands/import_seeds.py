@@ -1,0 +1,75 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.seed_parser import MAX_SEED_BYTES, SeedError, parse_seed
+from articles.services import article_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import seed dumps of article pages and their comment threads. Idempotent: an "
+        "unchanged file changes nothing. Exits with status 1 if any file failed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "paths", nargs="*", help="Seed files or folders of *.txt files (default: seeds/)."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Parse and report without writing."
+        )
+
+    def handle(self, *args, paths=(), dry_run=False, **options):
+        files, missing = _seed_files(paths or [str(settings.BASE_DIR / "seeds")])
+        failed = len(missing)
+        for path in missing:
+            self.stderr.write(f"{path}: no such file or folder")
+        for path in files:
+            try:
+                self._import(path, dry_run=dry_run)
+            except (SeedError, OSError) as exc:
+                failed += 1
+                self.stderr.write(f"{path.name}: skipped: {exc}")
+        if failed:
+            raise CommandError(f"{failed} of {len(files) + len(missing)} seed paths failed")
+
+    def _import(self, path: Path, *, dry_run: bool) -> None:
+        if path.stat().st_size > MAX_SEED_BYTES:
+            raise SeedError(
+                f"file is {path.stat().st_size:,} bytes; the limit is {MAX_SEED_BYTES:,}"
+            )
+        raw = path.read_bytes()
+        parsed = parse_seed(raw)
+        outcome = article_import(source_name=path.name, raw=raw, parsed=parsed, dry_run=dry_run)
+        if outcome.action == "unchanged":
+            self.stdout.write(f"{path.name}: unchanged “{parsed.title}”, nothing to do")
+            return
+        declared = "none" if parsed.declared_count is None else parsed.declared_count
+        line = (
+            f"{path.name}: {outcome.action} “{parsed.title}”: {outcome.imported} comments "
+            f"imported (declared {declared}, found {parsed.found_count})"
+        )
+        if outcome.updated:
+            line += f", {outcome.updated} updated"
+        if outcome.held:
+            line += f"; held for moderation: {'; '.join(outcome.held)}"
+        self.stdout.write(line)
+        for warning in parsed.warnings:
+            self.stdout.write(f"  {path.name}: note: {warning}")
+
+
+def _seed_files(paths: list[str]) -> tuple[list[Path], list[str]]:
+    files, missing = [], []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(raw)
+    return files, missing

@@ -1,0 +1,77 @@
+from django.db import models
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ArticleQuerySet(models.QuerySet):
+    def with_comment_stats(self):
+        """Annotate the published comment count and the latest published comment's time."""
+        published = Q(comments__status="published")
+        return self.annotate(
+            published_comment_count=Count("comments", filter=published),
+            last_comment_at=Max("comments__created", filter=published),
+        )
+
+
+class Article(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    byline = models.CharField(_("byline"), max_length=200, blank=True)
+    body = models.TextField(
+        _("body"), blank=True, help_text=_("Paragraphs separated by one blank line.")
+    )
+    source_name = models.CharField(
+        _("seed file"),
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The seed file this article was imported from, if any."),
+    )
+    source_text = models.TextField(
+        _("seed text"),
+        blank=True,
+        help_text=_("The seed file verbatim, so nothing the parser dropped is lost."),
+    )
+    content_hash = models.CharField(
+        _("content hash"), max_length=64, blank=True, help_text=_("SHA-256 of the seed file.")
+    )
+    declared_comment_count = models.PositiveIntegerField(
+        _("declared comment count"),
+        null=True,
+        blank=True,
+        help_text=_("The count the dumped page claimed; it may not match what it held."),
+    )
+    comments_open = models.BooleanField(_("comments open"), default=True)
+    premoderation = models.BooleanField(
+        _("pre-moderation"),
+        default=False,
+        help_text=_("Hold every new comment on this article for review."),
+    )
+    discussion_version = models.PositiveBigIntegerField(
+        _("discussion version"),
+        default=0,
+        editable=False,
+        help_text=_("Bumped by every comment write; keys the cached thread."),
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.body.split("\n\n") if p.strip()]

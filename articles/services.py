@@ -1,0 +1,98 @@
+"""Writes to articles: creating and re-importing them from seed dumps."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from articles.models import Article
+from articles.seed_parser import ParsedArticle, SeedError
+from comments.models import Comment
+from comments.services import comments_reimport, threads_import
+
+
+@dataclass
+class ImportOutcome:
+    action: str  # "created", "updated", "unchanged" or "would create"/"would update"
+    article: Article | None
+    imported: int = 0
+    updated: int = 0
+    held: list[str] = field(default_factory=list)
+
+
+def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[:100].strip("-") or "article"
+    taken = set(
+        Article.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _fields(parsed: ParsedArticle, raw: bytes) -> dict:
+    return {
+        "title": parsed.title[:300],
+        "byline": (parsed.byline or "")[:200],
+        "body": "\n\n".join(parsed.paragraphs),
+        "source_text": raw.decode("utf-8-sig"),
+        "content_hash": hashlib.sha256(raw).hexdigest(),
+        "declared_comment_count": parsed.declared_count,
+    }
+
+
+def _check_keys_fit(parsed: ParsedArticle) -> None:
+    """Refuse a thread whose position keys ("3.1.2") outgrow their column.
+
+    Keys are how a re-import finds each comment again, so they are never cut
+    short; without this check PostgreSQL fails the write and SQLite stores it.
+    """
+    limit = Comment._meta.get_field("import_key").max_length
+    for comment in parsed.walk():
+        if len(comment.key) > limit:
+            raise SeedError(
+                f"line {comment.line}: reply nested too deep to import (its position in the "
+                f"thread takes more than {limit} characters to write down)"
+            )
+
+
+def article_import(
+    *, source_name: str, raw: bytes, parsed: ParsedArticle, dry_run: bool = False
+) -> ImportOutcome:
+    """Create or refresh the article a seed file describes, idempotently.
+
+    The seed file name identifies the article. An unchanged file (same hash)
+    changes nothing; a changed one updates the article and merges comments by
+    their position in the thread. Comments posted on the site are never touched.
+    """
+    _check_keys_fit(parsed)
+    held = [f"{c.key}: {c.hold_reason}" for c in parsed.walk() if c.hold_reason]
+    fields = _fields(parsed, raw)
+    with transaction.atomic():
+        article = Article.objects.select_for_update().filter(source_name=source_name).first()
+        if article is not None and article.content_hash == fields["content_hash"]:
+            return ImportOutcome("unchanged", article)
+        if dry_run:
+            action = "would update" if article else "would create"
+            return ImportOutcome(action, article, imported=parsed.found_count, held=held)
+        if article is None:
+            article = Article.objects.create(
+                source_name=source_name, slug=unique_slug(parsed.title), **fields
+            )
+            created = threads_import(
+                article=article, threads=parsed.comments, source_name=source_name
+            )
+            return ImportOutcome("created", article, imported=len(created), held=held)
+        for name, value in fields.items():
+            setattr(article, name, value)
+        article.save()
+        added, updated = comments_reimport(
+            article=article, comments=parsed.walk(), source_name=source_name
+        )
+        return ImportOutcome("updated", article, imported=added, updated=updated, held=held)

@@ -1,0 +1,79 @@
+import re
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from articles.seed_parser import clean_text
+from comments.models import Report
+
+
+def _plain(value: str) -> str:
+    return clean_text(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+class CommentForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Enter the name to show with your comment.")},
+    )
+    email = forms.EmailField(
+        label=_("Email (optional, never shown)"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    body = forms.CharField(
+        label=_("Comment"),
+        max_length=settings.NEWSROOM_MAX_BODY_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Write something before posting.")},
+    )
+    # A field people never see; bots that fill every input give themselves away.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.is_authenticated:
+            del self.fields["name"]
+        # Browsers must not truncate a long paste silently: the server says
+        # how long it is instead, and keeps the text.
+        self.fields["body"].widget.attrs.pop("maxlength", None)
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def clean_name(self):
+        name = re.sub(r"\s+", " ", _plain(self.cleaned_data["name"])).strip()
+        if not name:
+            raise forms.ValidationError(
+                _("Enter the name to show with your comment."), code="required"
+            )
+        return name
+
+    def clean_body(self):
+        body = _plain(self.cleaned_data["body"]).strip()
+        if not body:
+            raise forms.ValidationError(_("Write something before posting."), code="required")
+        return body
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong with this comment?"),
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Anything moderators should know (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

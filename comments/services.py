@@ -1,0 +1,414 @@
+"""Every write to comments goes through here: posting, importing, moderating.
+
+django-mptt takes no locks, so two concurrent inserts can corrupt lft/rght or
+hand two roots one tree_id. Each tree write runs inside ``transaction.atomic``
+and ``tree_write_lock``: on SQLite the IMMEDIATE transaction mode already
+serialises writers; on PostgreSQL we take transaction-level advisory locks,
+one per thread (tree_id) for replies and one shared lock for allocating new
+tree ids, so a reply only waits for writers of its own thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from articles.models import Article
+from comments.models import Comment, Report
+
+if TYPE_CHECKING:
+    from articles.seed_parser import ParsedComment
+
+# Deeper threads are unreadable, and mptt's rebuild (check_trees --fix)
+# recurses once per level.
+MAX_REPLY_DEPTH = 200
+_LOCK_NAMESPACE = 0x4E57
+_NEW_TREE_LOCK = 0
+_FLOOD_LOCK_NAMESPACE = 0x4E58
+
+
+def tree_write_lock(*tree_ids: int | None) -> None:
+    """Lock the given threads (None: the allocation of new tree ids) until commit."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({_NEW_TREE_LOCK if tree_id is None else tree_id for tree_id in tree_ids})
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, key])
+
+
+def discussion_changed(article_id: int) -> None:
+    """Bump the article's discussion version, which keys its cached thread."""
+    Article.objects.filter(pk=article_id).update(discussion_version=F("discussion_version") + 1)
+
+
+def _lock_thread_of(comment_id: int) -> Comment:
+    """Lock a comment's thread and return the comment as it is under the lock.
+
+    The tree fields read before the lock may be stale; mptt computes a new
+    reply's place from its parent's, so re-read after locking. A concurrent
+    repair can change the tree_id, in which case we lock the new thread too.
+    SQLite's IMMEDIATE transaction already holds the write lock.
+    """
+    locked: set[int] = set()
+    while True:
+        comment = Comment.objects.select_related("article").get(pk=comment_id)
+        if comment.tree_id in locked or connection.vendor != "postgresql":
+            return comment
+        tree_write_lock(comment.tree_id)
+        locked.add(comment.tree_id)
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    article: Article,
+    parent: Comment | None,
+    body: str,
+    author_name: str = "",
+    email: str = "",
+    user=None,
+    ip_address: str | None = None,
+    status: str = Comment.Status.PUBLISHED,
+    moderation_reason: str = "",
+    posts_per_minute: int = 0,
+) -> Comment:
+    """Post a comment on an article, or a reply to ``parent``.
+
+    Raises ValidationError when the article is closed, the parent cannot be
+    replied to (another article's comment, or one not published), or the
+    address has posted ``posts_per_minute`` comments in the last minute.
+    """
+    article = Article.objects.get(pk=article.pk)
+    if not article.comments_open:
+        raise ValidationError(_("Comments are closed on this article."), code="closed")
+    if posts_per_minute and ip_address:
+        _check_flood(ip_address, posts_per_minute)
+    if parent is not None:
+        parent = _lock_thread_of(parent.pk)
+        if parent.article_id != article.pk:
+            raise ValidationError(
+                _("That comment belongs to another article."), code="parent_elsewhere"
+            )
+        if parent.status != Comment.Status.PUBLISHED:
+            raise ValidationError(
+                _("That comment can no longer be replied to."), code="parent_unavailable"
+            )
+        if parent.level + 1 >= MAX_REPLY_DEPTH:
+            raise ValidationError(
+                _("This conversation is nested as deep as it goes; reply to a comment above."),
+                code="too_deep",
+            )
+    else:
+        tree_write_lock(None)
+    comment = Comment(
+        article=article,
+        parent=parent,
+        body=body,
+        author_name=author_name,
+        email=email,
+        user=user,
+        ip_address=ip_address,
+        status=status,
+        moderation_reason=moderation_reason,
+    )
+    comment.full_clean(exclude=["parent", "article"])
+    comment.save()
+    discussion_changed(article.pk)
+    return comment
+
+
+def _check_flood(ip_address: str, limit: int) -> None:
+    # Counted inside the write transaction, under a per-address lock on
+    # PostgreSQL (SQLite's IMMEDIATE transactions already serialise), so
+    # concurrent posts from one address across workers cannot overshoot.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                [_FLOOD_LOCK_NAMESPACE, ip_address],
+            )
+    since = timezone.now() - timedelta(minutes=1)
+    if Comment.objects.filter(ip_address=ip_address, created__gte=since).count() >= limit:
+        raise ValidationError(
+            _("You are posting too fast. Wait a minute, then post again; your text is kept."),
+            code="flood",
+        )
+
+
+def _next_tree_id() -> int:
+    return (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
+
+
+def _imported(
+    parsed: ParsedComment, *, article: Article, source_name: str, now
+) -> Comment:
+    return Comment(
+        article=article,
+        author_name=(parsed.author or "")[:80],
+        body=parsed.body,
+        status=Comment.Status.PENDING if parsed.hold_reason else Comment.Status.PUBLISHED,
+        moderation_reason=parsed.hold_reason or "",
+        created=now,
+        is_imported=True,
+        import_source=f"{source_name}:{parsed.line}"[:300],
+        import_key=parsed.key,
+    )
+
+
+def threads_import(
+    *, article: Article, threads: Sequence[ParsedComment], source_name: str
+) -> list[Comment]:
+    """Create whole new threads in bulk: tree fields computed here, one INSERT per level.
+
+    Must run inside the caller's transaction. No per-row mptt updates: each
+    thread gets a fresh tree_id, so nothing else in the table moves.
+    """
+    if not threads:
+        return []
+    tree_write_lock(None)
+    tree_id = _next_tree_id()
+    now = timezone.now()
+    by_level: dict[int, list[tuple[Comment, Comment | None]]] = {}
+    for root in threads:
+        counter = 1
+        # (parsed, parent instance, level, entering?) driven by an explicit
+        # stack: seeds may nest deeper than Python's recursion limit.
+        stack: list[tuple[ParsedComment, Comment | None, int, Comment | None]] = [
+            (root, None, 0, None)
+        ]
+        while stack:
+            parsed, parent, level, entered = stack.pop()
+            if entered is not None:
+                entered.rght = counter
+                counter += 1
+                continue
+            node = _imported(parsed, article=article, source_name=source_name, now=now)
+            node.tree_id, node.level, node.lft = tree_id, level, counter
+            counter += 1
+            by_level.setdefault(level, []).append((node, parent))
+            stack.append((parsed, parent, level, node))
+            stack.extend((reply, node, level + 1, None) for reply in reversed(parsed.replies))
+        tree_id += 1
+    created: list[Comment] = []
+    for level in sorted(by_level):
+        rows = by_level[level]
+        for node, parent in rows:
+            node.parent_id = parent.pk if parent is not None else None
+        created.extend(Comment.objects.bulk_create([node for node, _ in rows], batch_size=500))
+    discussion_changed(article.pk)
+    return created
+
+
+def comments_reimport(
+    *, article: Article, comments: Iterable[ParsedComment], source_name: str
+) -> tuple[int, int]:
+    """Merge a changed seed into an imported article, matching comments by position.
+
+    New comments are added where the file puts them; changed text is updated;
+    comments no longer in the file are kept. Returns (added, updated).
+    """
+    existing = {c.import_key: c for c in article.comments.exclude(import_key="")}
+    added = updated = 0
+    now = timezone.now()
+    for parsed in comments:
+        current = existing.get(parsed.key)
+        if current is not None:
+            author = (parsed.author or "")[:80]
+            # Text a later dump lost to encoding must not overwrite (and publish
+            # over) the text we already have.
+            changed = (current.body, current.author_name) != (parsed.body, author)
+            if changed and not parsed.hold_reason:
+                current.body, current.author_name = parsed.body, author
+                current.save(update_fields=["body", "author_name"])
+                updated += 1
+            continue
+        parent_key = parsed.key.rpartition(".")[0]
+        parent = existing.get(parent_key) if parent_key else None
+        node = _imported(parsed, article=article, source_name=source_name, now=now)
+        if parent is not None:
+            node.parent = _lock_thread_of(parent.pk)
+        else:
+            tree_write_lock(None)
+        node.save()
+        existing[parsed.key] = node
+        added += 1
+    if added or updated:
+        discussion_changed(article.pk)
+    return added, updated
+
+
+@transaction.atomic
+def report_create(
+    *, comment: Comment, reason: str, note: str = "", ip_address: str | None = None
+) -> Report:
+    """Record a reader's report; enough of them hold a published comment for review.
+
+    Only reports made since a moderator last decided on the comment count
+    towards the threshold, so an approved comment is not held again by the
+    next single report, and each reporting address counts once.
+    """
+    report = Report(comment=comment, reason=reason, note=note, ip_address=ip_address)
+    report.full_clean(exclude=["comment"])
+    report.save()
+    Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
+    comment.refresh_from_db(fields=["report_count", "status", "moderated_at"])
+    threshold = settings.NEWSROOM_REPORT_THRESHOLD
+    if not threshold or comment.status != Comment.Status.PUBLISHED:
+        return report
+    reports = comment.reports.all()
+    if comment.moderated_at is not None:
+        reports = reports.filter(created__gt=comment.moderated_at)
+    # One address reporting from many sessions still counts once.
+    count = reports.values("ip_address").distinct().count()
+    if count >= threshold:
+        _set_status(
+            Comment.objects.filter(pk=comment.pk),
+            status=Comment.Status.PENDING,
+            sources=[Comment.Status.PUBLISHED],
+            reason=_("Held automatically after %(count)d reports.") % {"count": count},
+            moderator=None,
+        )
+    return report
+
+
+@dataclass(frozen=True)
+class _Action:
+    status: str
+    sources: tuple[str, ...]
+    label: str
+
+
+# Which statuses each action moves a comment from: approving is for the queue,
+# restoring undoes a removal or a spam verdict.
+_Status = Comment.Status
+_ACTIONS = {
+    "approve": _Action(_Status.PUBLISHED, (_Status.PENDING,), gettext_lazy("Approved")),
+    "remove": _Action(
+        _Status.REMOVED, (_Status.PUBLISHED, _Status.PENDING, _Status.SPAM), gettext_lazy("Removed")
+    ),
+    "spam": _Action(
+        _Status.SPAM,
+        (_Status.PUBLISHED, _Status.PENDING, _Status.REMOVED),
+        gettext_lazy("Marked as spam"),
+    ),
+    "restore": _Action(
+        _Status.PUBLISHED, (_Status.REMOVED, _Status.SPAM), gettext_lazy("Restored")
+    ),
+}
+
+
+def moderation_actions(status: str) -> list[str]:
+    """The actions that change a comment in ``status``, in the order a moderator meets them."""
+    return [name for name, action in _ACTIONS.items() if status in action.sources]
+
+
+def _set_status(queryset, *, status: str, sources, reason: str, moderator) -> int:
+    """Move the rows of ``queryset`` that are in one of ``sources`` to ``status``, bump
+    their articles' discussions, and log the change when a moderator made it."""
+    # Re-selected by primary key: the caller's queryset may carry joins,
+    # DISTINCT or ordering that FOR UPDATE does not accept.
+    rows = list(
+        Comment.objects.filter(pk__in=queryset.values("pk"), status__in=sources)
+        .select_for_update()
+        .values_list("pk", "article_id")
+    )
+    if not rows:
+        return 0
+    pks = [pk for pk, __ in rows]
+    Comment.objects.filter(pk__in=pks).update(
+        status=status,
+        moderation_reason=reason[:500],
+        moderated_by=moderator,
+        moderated_at=timezone.now(),
+    )
+    for article_id in sorted({article_id for __, article_id in rows}):
+        discussion_changed(article_id)
+    if moderator is not None:
+        LogEntry.objects.log_actions(
+            moderator.pk,
+            Comment.objects.filter(pk__in=pks).select_related("user"),
+            CHANGE,
+            change_message=reason,
+        )
+    return len(pks)
+
+
+@transaction.atomic
+def comments_moderate(queryset, *, action: str, moderator, reason: str = "") -> int:
+    """Approve, remove, mark as spam or restore the comments of ``queryset``.
+
+    Soft: rows, text and replies stay; a hidden comment with visible replies
+    shows as a tombstone. Comments the action does not apply to (approving a
+    published one) are left alone. The moderator's reason, if any, follows
+    the action's name in the comment's moderation reason and the admin log.
+    Returns how many comments changed.
+    """
+    chosen = _ACTIONS[action]
+    reason = reason.strip()
+    recorded = f"{chosen.label}: {reason}" if reason else str(chosen.label)
+    return _set_status(
+        queryset, status=chosen.status, sources=chosen.sources, reason=recorded, moderator=moderator
+    )
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, body: str, author_name: str, email: str) -> Comment:
+    """Change what a comment says, e.g. an administrator redacting a phone number."""
+    comment.body, comment.author_name, comment.email = body, author_name, email
+    comment.full_clean(exclude=["parent", "article"])
+    comment.save(update_fields=["body", "author_name", "email"])
+    discussion_changed(comment.article_id)
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment) -> None:
+    """Hard-delete a comment nobody replied to.
+
+    Raises ValidationError (code ``has_replies``) for a comment with replies:
+    remove it instead, which keeps the replies, or use ``thread_delete``.
+    """
+    comment = _lock_thread_of(comment.pk)
+    if not comment.is_leaf_node():
+        raise ValidationError(
+            _(
+                "This comment has replies, which a delete would take with it. Remove it "
+                "instead (the replies stay), or delete the whole thread."
+            ),
+            code="has_replies",
+        )
+    comment.delete()
+    discussion_changed(comment.article_id)
+
+
+@transaction.atomic
+def thread_delete(*, comment: Comment, moderator) -> int:
+    """Hard-delete ``comment`` and every reply under it; return how many comments went."""
+    comment = _lock_thread_of(comment.pk)
+    count = comment.get_descendant_count() + 1
+    LogEntry.objects.log_actions(
+        moderator.pk,
+        [comment],
+        DELETION,
+        change_message=ngettext(
+            "Deleted with its thread: %(count)d comment.",
+            "Deleted with its thread: %(count)d comments.",
+            count,
+        )
+        % {"count": count},
+    )
+    comment.delete()
+    discussion_changed(comment.article_id)
+    return count

@@ -1,0 +1,132 @@
+"""Shape a thread for readers from one pre-ordered list of comments.
+
+Everything here works on a list already fetched in (tree_id, lft) order, so a
+page costs one query however many comments it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from django.conf import settings
+from django.db.models import Q
+
+from comments.models import Comment
+
+
+def displayed(comments: Sequence[Comment], own_ids: Collection[int] = ()) -> list[Comment]:
+    """The comments a reader sees, in thread order, each marked for rendering.
+
+    Published comments show, and so do the reader's own pending ones (marked
+    ``awaiting``). A hidden comment that still has shown replies stays as a
+    tombstone so the replies keep their context; one without is left out.
+    """
+    shown: dict[int, bool] = {}
+    for comment in reversed(comments):
+        own = comment.status == Comment.Status.PENDING and comment.pk in own_ids
+        comment.awaiting = own
+        visible = comment.status == Comment.Status.PUBLISHED or own
+        comment.tombstone = not visible and shown.get(comment.pk, False)
+        if visible or comment.tombstone:
+            shown[comment.pk] = True
+            if comment.parent_id is not None:
+                shown[comment.parent_id] = True
+    return [comment for comment in comments if shown.get(comment.pk)]
+
+
+def nest(comments: Sequence[Comment]) -> list[Comment]:
+    """Hang each comment on its parent's ``replies``; return the top of the forest.
+
+    A comment whose parent is not in the list starts a tree of its own, which
+    is what a subtree page wants.
+    """
+    by_pk = {}
+    roots = []
+    for comment in comments:
+        comment.replies = []
+        by_pk[comment.pk] = comment
+        parent = by_pk.get(comment.parent_id)
+        (parent.replies if parent is not None else roots).append(comment)
+    return roots
+
+
+def lay_out(comments: Sequence[Comment], *, base_level: int, max_depth: int) -> list[Comment]:
+    """Prepare a displayed list for one flat template loop, Lobsters style.
+
+    Each comment gets ``depth`` (relative to ``base_level``), ``has_replies``
+    (open a nested list), ``closes`` (how many nested lists end after it),
+    ``reply_count``, ``parent_author`` and ``continues`` (it has replies
+    beyond ``max_depth`` that live on its own page).
+    """
+    names: dict[int, str | None] = {}
+    kept: list[Comment] = []
+    # In pre-order, the last kept comment at the deepest shown level is the
+    # ancestor of any deeper comment that follows it.
+    deepest_shown: Comment | None = None
+    for comment in comments:
+        comment.depth = comment.level - base_level
+        names[comment.pk] = None if comment.tombstone else comment.display_author
+        comment.parent_author = names.get(comment.parent_id)
+        comment.continues = False
+        if comment.depth >= max_depth:
+            if deepest_shown is not None:
+                deepest_shown.continues = True
+            continue
+        if comment.depth == max_depth - 1:
+            deepest_shown = comment
+        kept.append(comment)
+    counts = {comment.pk: 0 for comment in kept}
+    for comment in reversed(kept):
+        if comment.parent_id in counts:
+            counts[comment.parent_id] += counts[comment.pk] + 1
+    for i, comment in enumerate(kept):
+        following = kept[i + 1].depth if i + 1 < len(kept) else 0
+        comment.reply_count = counts[comment.pk]
+        comment.has_replies = following > comment.depth
+        comment.closes = range(max(comment.depth - following, 0))
+    return kept
+
+
+def shown_tree_ids(article, own_ids: Collection[int] = ()) -> list[int]:
+    """The threads a reader of ``article`` sees at least one comment of, oldest first."""
+    shown = Q(status=Comment.Status.PUBLISHED)
+    if own_ids:
+        shown |= Q(pk__in=list(own_ids))
+    return list(
+        Comment.objects.for_article(article)
+        .filter(shown)
+        .order_by("tree_id")
+        .values_list("tree_id", flat=True)
+        .distinct()
+    )
+
+
+def threads_for_page(
+    article, tree_ids: Sequence[int], own_ids: Collection[int] = ()
+) -> list[Comment]:
+    """One query: the whole threads ``tree_ids``, shaped for the article page."""
+    if not tree_ids:
+        return []
+    comments = list(Comment.objects.for_display().filter(article=article, tree_id__in=tree_ids))
+    return lay_out(
+        displayed(comments, own_ids), base_level=0, max_depth=settings.NEWSROOM_MAX_VISIBLE_DEPTH
+    )
+
+
+def subtree_with_context(
+    comment: Comment, own_ids: Collection[int] = ()
+) -> tuple[list[Comment], list[Comment]]:
+    """One query: ``comment``'s ancestors (for a context line) and its shaped subtree."""
+    rows = list(
+        Comment.objects.for_display().filter(
+            Q(lft__gte=comment.lft, rght__lte=comment.rght)
+            | Q(lft__lt=comment.lft, rght__gt=comment.rght),
+            tree_id=comment.tree_id,
+        )
+    )
+    shown = displayed(rows, own_ids)
+    ancestors = [c for c in shown if c.lft < comment.lft]
+    subtree = [c for c in shown if c.lft >= comment.lft]
+    return ancestors, lay_out(
+        subtree, base_level=comment.level, max_depth=settings.NEWSROOM_MAX_VISIBLE_DEPTH
+    )

@@ -1,0 +1,166 @@
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from articles.models import Article
+from comments import rules, services, sessions
+from comments.forms import CommentForm, ReportForm
+from comments.models import Comment
+from comments.threads import shown_tree_ids, subtree_with_context
+
+logger = logging.getLogger("newsroom.comments")
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def comment_location(comment: Comment) -> str:
+    """Where a reader finds ``comment``: its anchor on the article page that shows it,
+    or its own page when it sits deeper than the article page goes."""
+    article = comment.article
+    if comment.level >= settings.NEWSROOM_MAX_VISIBLE_DEPTH:
+        return f"{comment.get_absolute_url()}#c{comment.pk}"
+    tree_ids = shown_tree_ids(article, {comment.pk})
+    position = tree_ids.index(comment.tree_id) if comment.tree_id in tree_ids else 0
+    page = position // settings.NEWSROOM_THREADS_PER_PAGE + 1
+    query = f"?page={page}" if page > 1 else ""
+    return f"{article.get_absolute_url()}{query}#c{comment.pk}"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def comment_post(request, slug, pk=None):
+    """Show the comment form (quoting the parent for a reply) and take the post.
+
+    The article page's form and the inline reply form post here too. Every
+    failure re-renders the form with the reader's text, status 400 (429 for
+    flooding); success redirects (303) to the new comment.
+    """
+    article = get_object_or_404(Article.objects.defer("source_text"), slug=slug)
+    parent = None
+    if pk is not None:
+        parent = Comment.objects.filter(pk=pk).select_related("article", "user").first()
+        if parent is None and request.method != "POST":
+            raise Http404(_("No such comment."))
+    form = CommentForm(
+        request.POST or None, user=request.user, initial=sessions.comment_form_initial(request)
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_bot:
+            logger.warning(
+                "honeypot filled on %s from %s; post dropped", request.path, client_ip(request)
+            )
+            messages.info(request, _("Thank you for your comment."))
+            return HttpResponseRedirect(article.get_absolute_url(), status=303)
+        status = 400
+        if pk is not None and parent is None:
+            form.add_error(None, _("The comment you are replying to does not exist (any more)."))
+        elif form.is_valid():
+            response = _accept(request, article, parent, form)
+            if response is not None:
+                return response
+            status = 429 if form.has_error("body", code="flood") else 400
+    if parent is not None and parent.article_id != article.pk:
+        parent = None
+    return render(
+        request,
+        "comments/comment_form.html",
+        {"article": article, "parent": parent, "form": form},
+        status=status,
+    )
+
+
+def _accept(request, article, parent, form):
+    """Post a valid form; return the redirect, or None after adding the errors to ``form``."""
+    data = form.cleaned_data
+    duplicate = sessions.recent_duplicate(request, article, data["body"])
+    if duplicate is not None:
+        existing = Comment.objects.filter(pk=duplicate).select_related("article").first()
+        if existing is not None:
+            return HttpResponseRedirect(comment_location(existing), status=303)
+    ip = client_ip(request)
+    try:
+        verdict = rules.screen(article=article, body=data["body"], author_name=data.get("name", ""))
+        comment = services.comment_create(
+            article=article,
+            parent=parent,
+            body=data["body"],
+            author_name="" if request.user.is_authenticated else data["name"],
+            email=data["email"],
+            user=request.user if request.user.is_authenticated else None,
+            ip_address=ip,
+            status=verdict.status,
+            moderation_reason=verdict.reason,
+            posts_per_minute=settings.NEWSROOM_POSTS_PER_MINUTE,
+        )
+    except ValidationError as error:
+        logger.info(
+            "post rejected on %s from %s (%s): %s",
+            request.path, ip, error.code, " ".join(error.messages),
+        )
+        form.add_error("body" if error.code in {"blocked", "flood"} else None, error)
+        return None
+    sessions.remember_poster(request, comment)
+    if comment.status == Comment.Status.PENDING:
+        messages.info(request, _("Your comment is awaiting moderation."))
+    else:
+        messages.success(request, _("Your comment has been posted."))
+    return HttpResponseRedirect(comment_location(comment), status=303)
+
+
+@require_safe
+def comment_detail(request, slug, pk):
+    comment = get_object_or_404(
+        Comment.objects.select_related("article"), pk=pk, article__slug=slug
+    )
+    own_ids = sessions.own_pending_ids(request)
+    ancestors, subtree = subtree_with_context(comment, own_ids)
+    if not subtree or subtree[0].pk != comment.pk:
+        raise Http404(_("This comment is not available."))
+    return render(
+        request,
+        "comments/comment_detail.html",
+        {
+            "article": comment.article,
+            "comment": comment,
+            "ancestors": ancestors,
+            "comments": subtree,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def comment_report(request, slug, pk):
+    comment = get_object_or_404(
+        Comment.objects.select_related("article", "user"),
+        pk=pk,
+        article__slug=slug,
+        status=Comment.Status.PUBLISHED,
+    )
+    form = ReportForm(request.POST or None)
+    if sessions.has_reported(request, comment):
+        messages.info(request, _("You have already reported this comment. Thank you."))
+        return HttpResponseRedirect(comment_location(comment), status=303)
+    if request.method == "POST" and form.is_valid():
+        services.report_create(
+            comment=comment,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            ip_address=client_ip(request),
+        )
+        sessions.remember_report(request, comment)
+        messages.success(request, _("Thank you. Moderators will look at this comment."))
+        return HttpResponseRedirect(comment_location(comment), status=303)
+    return render(
+        request,
+        "comments/comment_report.html",
+        {"article": comment.article, "comment": comment, "form": form},
+        status=400 if form.is_bound else 200,
+    )

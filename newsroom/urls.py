@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, register_converter
+
+from articles.sitemaps import ArticleSitemap
+from newsroom.converters import PkConverter
+
+register_converter(PkConverter, "pk")
+
+admin.site.site_header = "Newsroom moderation"
+admin.site.site_title = "Newsroom moderation"
+admin.site.index_title = "Moderators' desk"
+# The queue needs the screen's width more than a second copy of the menu.
+admin.site.enable_nav_sidebar = False
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": {"articles": ArticleSitemap}}, name="sitemap"),
+    path("", include("comments.urls")),
+    path("", include("articles.urls")),
+]

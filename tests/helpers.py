@@ -1,0 +1,52 @@
+"""Small builders that make a test read like the thread it sets up."""
+
+from __future__ import annotations
+
+import itertools
+from types import SimpleNamespace
+
+from articles.models import Article
+from comments import services
+from comments.models import Comment
+
+_counter = itertools.count(1)
+
+
+def make_article(**fields) -> Article:
+    n = next(_counter)
+    defaults = {"title": f"Article {n}", "slug": f"article-{n}", "body": "First.\n\nSecond."}
+    return Article.objects.create(**{**defaults, **fields})
+
+
+def post(article, parent=None, body=None, *, author="Reader", **fields) -> Comment:
+    """Post through the service, as the site does."""
+    return services.comment_create(
+        article=article,
+        parent=parent,
+        body=body or f"Comment {next(_counter)}",
+        author_name=author,
+        **fields,
+    )
+
+
+def create_tree(article=None, spec=None) -> SimpleNamespace:
+    """Build a named thread and return its nodes by name.
+
+    ``spec`` maps a name to its replies' spec, e.g. the default::
+
+        {"root": {"child1": {"grandchild": {}}, "child2": {}}, "other": {}}
+    """
+    article = article or make_article()
+    spec = (
+        spec
+        if spec is not None
+        else {"root": {"child1": {"grandchild": {}}, "child2": {}}, "other": {}}
+    )
+    nodes = {"article": article}
+    stack = [(name, replies, None) for name, replies in reversed(spec.items())]
+    while stack:
+        name, replies, parent = stack.pop()
+        node = post(article, parent, body=f"{name} says hello", author=name)
+        nodes[name] = node
+        stack.extend((child, grand, node) for child, grand in reversed(replies.items()))
+    return SimpleNamespace(**nodes)

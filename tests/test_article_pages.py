@@ -1,0 +1,314 @@
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from pytest_django.asserts import assertContains, assertNotContains
+
+from comments import services
+from comments.models import Comment
+from tests.helpers import create_tree, make_article, post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+def moderate(queryset_or_comment, action):
+    queryset = (
+        Comment.objects.filter(pk=queryset_or_comment.pk)
+        if isinstance(queryset_or_comment, Comment)
+        else queryset_or_comment
+    )
+    return services.comments_moderate(queryset, action=action, moderator=None)
+
+
+def test_article_list_shows_newest_first_with_published_count_and_latest_time(client):
+    older = make_article(title="Older story")
+    newer = make_article(title="Newer story")
+    post(older, body="first")
+    post(older, body="second")
+    moderate(post(older, body="hidden"), "remove")
+
+    response = client.get("/")
+
+    html = response.content.decode()
+    assert html.index("Newer story") < html.index("Older story")
+    assertContains(response, "2 comments")
+    assertContains(response, "<time datetime=")
+    assert newer.get_absolute_url() in html
+
+
+def test_article_page_nests_replies_inside_their_parent(client):
+    tree = create_tree()
+
+    html = client.get(tree.article.get_absolute_url()).content.decode()
+
+    root_at = html.index(f'id="c{tree.root.pk}"')
+    child_at = html.index(f'id="c{tree.child1.pk}"')
+    grandchild_at = html.index(f'id="c{tree.grandchild.pk}"')
+    other_at = html.index(f'id="c{tree.other.pk}"')
+    assert root_at < child_at < grandchild_at < other_at
+    between = html[root_at:other_at]
+    # The root's replies open a nested list before "other" starts at the top level.
+    assert between.count("<ol>") == 2 and between.count("</ol>") == 2
+    assert "reply to root" in html[child_at:grandchild_at]
+
+
+def test_each_comment_has_author_time_permalink_reply_and_report_links(client):
+    article = make_article(slug="story")
+    comment = post(article, body="Line one\nline two\n\nSecond paragraph", author="")
+
+    response = client.get("/articles/story/")
+
+    assertContains(response, f'<a href="#c{comment.pk}"')
+    assertContains(response, "Anonymous")
+    assertContains(response, f'href="/articles/story/comments/{comment.pk}/reply/"')
+    assertContains(response, f'href="/articles/story/comments/{comment.pk}/report/"')
+    assertContains(response, "<p>Line one<br>line two</p><p>Second paragraph</p>")
+
+
+def test_removed_comment_with_visible_replies_shows_as_tombstone(client):
+    tree = create_tree()
+    moderate(tree.root, "remove")
+
+    response = client.get(tree.article.get_absolute_url())
+
+    assertContains(response, "This comment was removed")
+    assertNotContains(response, "root says hello")
+    assertContains(response, "child1 says hello")
+    assertContains(response, "grandchild says hello")
+
+
+def test_removed_comment_without_visible_replies_is_absent(client):
+    tree = create_tree()
+    moderate(tree.other, "remove")
+
+    response = client.get(tree.article.get_absolute_url())
+
+    assertNotContains(response, f'id="c{tree.other.pk}"')
+    assertNotContains(response, "This comment was removed")
+
+
+def test_spam_and_pending_comments_are_hidden_from_other_readers(client):
+    article = make_article()
+    post(article, body="buy pills", status=Comment.Status.SPAM)
+    post(article, body="wait for it", status=Comment.Status.PENDING)
+
+    response = client.get(article.get_absolute_url())
+
+    assertNotContains(response, "buy pills")
+    assertNotContains(response, "wait for it")
+    assertContains(response, "0 comments")
+
+
+def test_restoring_a_removed_comment_brings_it_back(client):
+    tree = create_tree()
+    moderate(tree.root, "remove")
+    client.get(tree.article.get_absolute_url())
+    moderate(tree.root, "restore")
+
+    response = client.get(tree.article.get_absolute_url())
+
+    assertContains(response, "root says hello")
+    assertNotContains(response, "This comment was removed")
+
+
+@override_settings(NEWSROOM_THREADS_PER_PAGE=2)
+def test_top_level_threads_are_paginated_with_their_whole_subtrees(client):
+    article = make_article()
+    first = post(article, body="thread one")
+    post(article, first, body="reply in one")
+    post(article, body="thread two")
+    post(article, body="thread three")
+
+    page1 = client.get(article.get_absolute_url())
+    page2 = client.get(article.get_absolute_url() + "?page=2")
+
+    assertContains(page1, "thread one")
+    assertContains(page1, "reply in one")
+    assertContains(page1, "thread two")
+    assertNotContains(page1, "thread three")
+    assertContains(page1, "Page 1 of 2")
+    assertContains(page2, "thread three")
+    assertNotContains(page2, "thread one")
+
+
+@override_settings(NEWSROOM_MAX_VISIBLE_DEPTH=3)
+def test_threads_deeper_than_the_visible_depth_continue_on_the_comment_page(client):
+    article = make_article()
+    chain = [post(article, body="depth 0")]
+    for depth in range(1, 5):
+        chain.append(post(article, chain[-1], body=f"depth {depth}"))
+
+    response = client.get(article.get_absolute_url())
+
+    assertContains(response, "depth 2")
+    assertNotContains(response, "depth 3")
+    assertContains(response, f'href="{article.get_absolute_url()}comments/{chain[2].pk}/"')
+    assertContains(response, "Continue this thread")
+    continued = client.get(chain[2].get_absolute_url())
+    assertContains(continued, "depth 3")
+    assertContains(continued, "depth 4")
+
+
+def test_comment_page_shows_ancestors_as_context_and_the_whole_subtree(client):
+    tree = create_tree()
+
+    response = client.get(tree.child1.get_absolute_url())
+
+    assertContains(response, "child1 says hello")
+    assertContains(response, "grandchild says hello")
+    assertNotContains(response, "child2 says hello")
+    assertNotContains(response, "other says hello")
+    assertContains(
+        response, f'href="{tree.article.get_absolute_url()}comments/{tree.root.pk}/">root</a>'
+    )
+
+
+def test_comment_page_of_a_hidden_comment_without_replies_is_404(client):
+    tree = create_tree()
+    moderate(tree.other, "spam")
+
+    assert client.get(tree.other.get_absolute_url()).status_code == 404
+
+
+def test_comment_page_under_another_articles_slug_is_404(client):
+    tree = create_tree()
+    elsewhere = make_article()
+
+    url = f"{elsewhere.get_absolute_url()}comments/{tree.root.pk}/"
+    assert client.get(url).status_code == 404
+
+
+def test_unknown_article_is_404(client):
+    assert client.get("/articles/no-such-story/").status_code == 404
+
+
+def build_article_with(count):
+    article = make_article()
+    created = []
+    for i in range(count):
+        parent = created[i // 3] if i % 3 and created else None
+        created.append(post(article, parent, body=f"comment number {i}", ip_address="10.0.0.1"))
+    return article
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_article_page_runs_constant_queries_whatever_the_thread_size(
+    client, django_assert_num_queries, count
+):
+    article = build_article_with(count)
+    cache.clear()
+
+    # Cold cache: article, thread ids, one page of threads, published count.
+    with django_assert_num_queries(4):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_article_page_with_logged_in_commenters_stays_constant(
+    client, django_user_model, django_assert_num_queries, count
+):
+    article = make_article()
+    users = [django_user_model.objects.create_user(f"user{i}") for i in range(5)]
+    for i in range(count):
+        post(article, body=f"comment {i}", author="", user=users[i % 5])
+    cache.clear()
+    client.force_login(users[0])
+
+    # Session, user, article, thread ids, page of threads, published count.
+    with django_assert_num_queries(6):
+        response = client.get(article.get_absolute_url())
+    assertContains(response, "user1")
+
+
+def test_warm_article_page_costs_one_query(client, django_assert_num_queries):
+    article = build_article_with(20)
+    client.get(article.get_absolute_url())
+
+    with django_assert_num_queries(1):
+        client.get(article.get_absolute_url())
+
+
+def test_cached_thread_is_invalidated_by_a_new_comment(client):
+    article = make_article()
+    post(article, body="before")
+    client.get(article.get_absolute_url())
+
+    post(article, body="after")
+
+    assertContains(client.get(article.get_absolute_url()), "after")
+
+
+@pytest.mark.parametrize(
+    ("start", "action", "visible"),
+    [
+        (Comment.Status.PUBLISHED, "remove", False),
+        (Comment.Status.PUBLISHED, "spam", False),
+        (Comment.Status.PENDING, "approve", True),
+        (Comment.Status.REMOVED, "restore", True),
+    ],
+)
+def test_cached_thread_is_invalidated_by_every_moderation_action(client, start, action, visible):
+    article = make_article()
+    comment = post(article, body="the comment in question", status=start)
+    client.get(article.get_absolute_url())
+
+    moderate(comment, action)
+
+    response = client.get(article.get_absolute_url())
+    assert ("the comment in question" in response.content.decode()) is visible
+
+
+def test_cached_thread_is_invalidated_when_reports_hold_a_comment(client, settings):
+    settings.NEWSROOM_REPORT_THRESHOLD = 1
+    article = make_article()
+    comment = post(article, body="reported words")
+    client.get(article.get_absolute_url())
+
+    services.report_create(comment=comment, reason="abuse")
+
+    assertNotContains(client.get(article.get_absolute_url()), "reported words")
+
+
+def test_unchanged_article_page_answers_304_to_its_etag(client):
+    article = make_article()
+    post(article)
+    first = client.get(article.get_absolute_url())
+
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    post(article, body="news")
+    changed = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+
+
+def test_security_headers_are_sent(client):
+    response = client.get("/")
+
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert (
+        "unsafe-inline"
+        not in response["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+    )
+
+
+def test_reply_to_a_spam_comment_stays_nested_under_a_tombstone(client):
+    tree = create_tree()
+    moderate(tree.child1, "spam")
+
+    html = client.get(tree.article.get_absolute_url()).content.decode()
+
+    assert "child1 says hello" not in html
+    assert "This comment was removed" in html
+    tomb_at = html.index(f'id="c{tree.child1.pk}"')
+    assert html.index(f'id="c{tree.root.pk}"') < tomb_at < html.index(f'id="c{tree.grandchild.pk}"')
+    data = client.get(f"/api/articles/{tree.article.slug}/").json()
+    assert data["comments"][0]["replies"][0]["replies"][0]["body"] == "grandchild says hello"

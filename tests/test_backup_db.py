@@ -1,0 +1,78 @@
+"""backup_db: a consistent copy of the database, or a clear error."""
+
+import sqlite3
+import subprocess
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from comments.management.commands import backup_db
+from tests.helpers import create_tree
+
+pytestmark = pytest.mark.django_db
+
+on_sqlite = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite backup; DATABASE_URL names PostgreSQL"
+)
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL=postgres://...)"
+)
+
+
+def backup(path) -> str:
+    out = StringIO()
+    call_command("backup_db", str(path), stdout=out)
+    return out.getvalue()
+
+
+@on_sqlite
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_backup_is_a_sound_database_with_every_comment(tmp_path):
+    create_tree()
+    target = tmp_path / "backup.sqlite3"
+    assert "Backed up sqlite database" in backup(target)
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert copy.execute("SELECT count(*) FROM comments_comment").fetchone() == (5,)
+    copy.close()
+
+
+@on_sqlite
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_backup_replaces_an_older_backup_and_leaves_no_partial_file(tmp_path):
+    target = tmp_path / "backup.sqlite3"
+    target.write_bytes(b"yesterday")
+    create_tree()
+    backup(target)
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("SELECT count(*) FROM comments_comment").fetchone() == (5,)
+    copy.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.sqlite3"]
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_backup_is_a_pg_dump_archive_holding_the_comments(tmp_path):
+    create_tree()
+    target = tmp_path / "backup.dump"
+    assert "Backed up postgresql database" in backup(target)
+    listing = subprocess.run(
+        ["pg_restore", "--list", str(target)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "TABLE DATA public comments_comment" in listing
+
+
+@on_postgresql
+def test_postgresql_backup_without_pg_dump_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(backup_db.shutil, "which", lambda name: None)
+    with pytest.raises(CommandError, match="pg_dump is not installed") as error:
+        backup(tmp_path / "backup.dump")
+    assert "postgresql-client" in str(error.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_backup_into_a_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="is not a folder"):
+        backup(tmp_path / "nowhere" / "backup")

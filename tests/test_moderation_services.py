@@ -1,0 +1,318 @@
+"""comments.services' moderation section: transitions, records, reports, deletes."""
+
+import pytest
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.core.exceptions import ValidationError
+
+from articles.models import Article
+from comments import services
+from comments.models import Comment, Report
+from tests.helpers import create_tree, make_article, post
+
+S = Comment.Status
+
+# (action, status before) -> status after; None: the action does not apply.
+TRANSITIONS = {
+    ("approve", S.PENDING): S.PUBLISHED,
+    ("approve", S.PUBLISHED): None,
+    ("approve", S.REMOVED): None,
+    ("approve", S.SPAM): None,
+    ("remove", S.PUBLISHED): S.REMOVED,
+    ("remove", S.PENDING): S.REMOVED,
+    ("remove", S.SPAM): S.REMOVED,
+    ("remove", S.REMOVED): None,
+    ("spam", S.PUBLISHED): S.SPAM,
+    ("spam", S.PENDING): S.SPAM,
+    ("spam", S.REMOVED): S.SPAM,
+    ("spam", S.SPAM): None,
+    ("restore", S.REMOVED): S.PUBLISHED,
+    ("restore", S.SPAM): S.PUBLISHED,
+    ("restore", S.PUBLISHED): None,
+    ("restore", S.PENDING): None,
+}
+
+
+def version(article) -> int:
+    return Article.objects.get(pk=article.pk).discussion_version
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("action", "before"), list(TRANSITIONS))
+def test_each_action_moves_only_the_statuses_it_applies_to(action, before, moderator):
+    comment = post(make_article(), status=before)
+    expected = TRANSITIONS[action, before]
+
+    changed = services.comments_moderate(
+        Comment.objects.filter(pk=comment.pk), action=action, moderator=moderator
+    )
+
+    comment.refresh_from_db()
+    assert changed == (1 if expected else 0)
+    assert comment.status == (expected or before)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", list(S))
+def test_moderation_actions_lists_exactly_the_actions_that_apply(status):
+    expected = [
+        action for (action, before), after in TRANSITIONS.items() if before == status and after
+    ]
+    assert sorted(services.moderation_actions(status)) == sorted(expected)
+
+
+@pytest.mark.django_db
+def test_moderation_records_who_when_and_why_on_the_comment_and_in_the_admin_log(moderator):
+    comment = post(make_article(), status=S.PENDING, moderation_reason="Held: links")
+
+    services.comments_moderate(
+        Comment.objects.filter(pk=comment.pk),
+        action="remove",
+        moderator=moderator,
+        reason="  Personal attack ",
+    )
+
+    comment.refresh_from_db()
+    assert comment.moderation_reason == "Removed: Personal attack"
+    assert comment.moderated_by == moderator
+    assert comment.moderated_at is not None
+    entry = LogEntry.objects.get()
+    assert (entry.user, entry.object_id, entry.action_flag) == (moderator, str(comment.pk), CHANGE)
+    assert entry.change_message == "Removed: Personal attack"
+
+
+@pytest.mark.django_db
+def test_moderation_without_a_reason_records_the_action_name(moderator):
+    comment = post(make_article(), status=S.PENDING)
+
+    services.comments_moderate(
+        Comment.objects.filter(pk=comment.pk), action="approve", moderator=moderator
+    )
+
+    comment.refresh_from_db()
+    assert comment.moderation_reason == "Approved"
+    assert LogEntry.objects.get().change_message == "Approved"
+
+
+@pytest.mark.django_db
+def test_moderation_bumps_every_touched_article_and_only_when_something_changed(moderator):
+    first, second = make_article(), make_article()
+    a, b = post(first), post(second)
+    before = version(first), version(second)
+
+    services.comments_moderate(
+        Comment.objects.filter(pk__in=[a.pk, b.pk]), action="remove", moderator=moderator
+    )
+    after_remove = version(first), version(second)
+    services.comments_moderate(
+        Comment.objects.filter(pk__in=[a.pk, b.pk]), action="remove", moderator=moderator
+    )
+
+    assert after_remove == (before[0] + 1, before[1] + 1)
+    assert (version(first), version(second)) == after_remove
+    assert LogEntry.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_removal_is_soft_and_keeps_the_text_and_the_replies(moderator, assert_tree_sound):
+    tree = create_tree()
+
+    services.comments_moderate(
+        Comment.objects.filter(pk=tree.root.pk), action="remove", moderator=moderator
+    )
+
+    tree.root.refresh_from_db()
+    assert tree.root.body == "root says hello"
+    assert set(tree.root.get_descendants().values_list("status", flat=True)) == {S.PUBLISHED}
+    assert tree.root.get_descendant_count() == 3
+    assert_tree_sound()
+
+
+@pytest.mark.django_db
+def test_moderating_a_queryset_with_joins_and_ordering_changes_each_row_once(moderator):
+    tree = create_tree()
+    queryset = (
+        Comment.objects.filter(article=tree.article)
+        .select_related("article", "parent", "user")
+        .order_by("-created")
+    )
+
+    changed = services.comments_moderate(queryset, action="spam", moderator=moderator)
+
+    assert changed == 5
+    assert LogEntry.objects.count() == 5
+    assert set(Comment.objects.values_list("status", flat=True)) == {S.SPAM}
+
+
+@pytest.mark.django_db
+def test_a_report_is_recorded_and_counted():
+    comment = post(make_article())
+
+    report = services.report_create(
+        comment=comment, reason=Report.Reason.ABUSE, note="Rude", ip_address="203.0.113.9"
+    )
+
+    comment.refresh_from_db()
+    assert (report.reason, report.note, report.ip_address) == ("abuse", "Rude", "203.0.113.9")
+    assert comment.report_count == 1
+    assert comment.status == S.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_a_report_with_an_unknown_reason_is_rejected():
+    comment = post(make_article())
+
+    with pytest.raises(ValidationError):
+        services.report_create(comment=comment, reason="boring")
+
+    comment.refresh_from_db()
+    assert comment.report_count == 0
+
+
+@pytest.mark.django_db
+def test_the_threshold_report_holds_a_published_comment_with_a_reason(settings):
+    settings.NEWSROOM_REPORT_THRESHOLD = 3
+    comment = post(make_article())
+
+    for n in range(3):
+        services.report_create(comment=comment, reason=Report.Reason.SPAM, ip_address=f"10.0.0.{n}")
+        comment.refresh_from_db()
+        assert comment.status == (S.PENDING if n == 2 else S.PUBLISHED)
+
+    assert comment.moderation_reason == "Held automatically after 3 reports."
+    assert comment.moderated_by is None
+    assert not LogEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_zero_threshold_never_holds(settings):
+    settings.NEWSROOM_REPORT_THRESHOLD = 0
+    comment = post(make_article())
+
+    for __ in range(5):
+        services.report_create(comment=comment, reason=Report.Reason.SPAM)
+
+    comment.refresh_from_db()
+    assert (comment.status, comment.report_count) == (S.PUBLISHED, 5)
+
+
+@pytest.mark.django_db
+def test_an_approved_comment_is_held_again_only_after_a_fresh_threshold_of_reports(
+    settings, moderator
+):
+    settings.NEWSROOM_REPORT_THRESHOLD = 2
+    comment = post(make_article())
+    for n in range(2):
+        services.report_create(
+            comment=comment, reason=Report.Reason.OFF_TOPIC, ip_address=f"10.0.0.{n}"
+        )
+    services.comments_moderate(
+        Comment.objects.filter(pk=comment.pk), action="approve", moderator=moderator
+    )
+
+    services.report_create(comment=comment, reason=Report.Reason.OFF_TOPIC, ip_address="10.0.1.1")
+    comment.refresh_from_db()
+    assert comment.status == S.PUBLISHED
+    services.report_create(comment=comment, reason=Report.Reason.OFF_TOPIC, ip_address="10.0.1.2")
+    comment.refresh_from_db()
+    assert comment.status == S.PENDING
+    assert comment.report_count == 4
+
+
+@pytest.mark.django_db
+def test_reports_on_a_removed_comment_do_not_change_its_status(settings):
+    settings.NEWSROOM_REPORT_THRESHOLD = 1
+    comment = post(make_article(), status=S.REMOVED)
+
+    services.report_create(comment=comment, reason=Report.Reason.ABUSE)
+
+    comment.refresh_from_db()
+    assert comment.status == S.REMOVED
+
+
+@pytest.mark.django_db
+def test_deleting_a_comment_with_replies_is_refused(assert_tree_sound):
+    tree = create_tree()
+
+    with pytest.raises(ValidationError) as raised:
+        services.comment_delete(comment=tree.child1)
+
+    assert raised.value.code == "has_replies"
+    assert Comment.objects.count() == 5
+    assert_tree_sound()
+
+
+@pytest.mark.django_db
+def test_deleting_a_comment_without_replies_keeps_the_tree_sound(assert_tree_sound):
+    tree = create_tree()
+    before = version(tree.article)
+
+    services.comment_delete(comment=tree.grandchild)
+
+    assert not Comment.objects.filter(pk=tree.grandchild.pk).exists()
+    assert version(tree.article) == before + 1
+    assert_tree_sound()
+
+
+@pytest.mark.django_db
+def test_thread_delete_takes_the_replies_and_says_how_many(moderator, assert_tree_sound):
+    tree = create_tree()
+    services.report_create(comment=tree.grandchild, reason=Report.Reason.SPAM)
+
+    deleted = services.thread_delete(comment=tree.child1, moderator=moderator)
+
+    assert deleted == 2
+    assert set(Comment.objects.values_list("pk", flat=True)) == {
+        tree.root.pk,
+        tree.child2.pk,
+        tree.other.pk,
+    }
+    assert not Report.objects.exists()
+    entry = LogEntry.objects.get()
+    assert (entry.action_flag, entry.object_id) == (DELETION, str(tree.child1.pk))
+    assert entry.change_message == "Deleted with its thread: 2 comments."
+    assert_tree_sound()
+
+
+@pytest.mark.django_db
+def test_thread_delete_of_a_whole_thread_leaves_the_other_threads(moderator, assert_tree_sound):
+    tree = create_tree()
+
+    assert services.thread_delete(comment=tree.root, moderator=moderator) == 4
+
+    assert list(Comment.objects.values_list("pk", flat=True)) == [tree.other.pk]
+    assert_tree_sound()
+
+
+@pytest.mark.django_db
+def test_editing_a_comment_saves_the_words_and_refreshes_the_discussion():
+    comment = post(make_article(), body="Call me on 555 0100")
+    before = version(comment.article)
+
+    services.comment_edit(comment=comment, body="Call me on [redacted]", author_name="R.", email="")
+
+    comment.refresh_from_db()
+    assert (comment.body, comment.author_name) == ("Call me on [redacted]", "R.")
+    assert version(comment.article) == before + 1
+
+
+@pytest.mark.django_db
+def test_editing_a_comment_to_an_empty_body_is_rejected():
+    comment = post(make_article(), body="Something")
+
+    with pytest.raises(ValidationError):
+        services.comment_edit(comment=comment, body="", author_name="R.", email="")
+
+    comment.refresh_from_db()
+    assert comment.body == "Something"
+
+
+@pytest.mark.django_db
+def test_reports_from_one_address_count_once_towards_the_threshold(settings):
+    settings.NEWSROOM_REPORT_THRESHOLD = 2
+    comment = post(make_article())
+
+    for __ in range(3):
+        services.report_create(comment=comment, reason=Report.Reason.SPAM, ip_address="10.0.0.1")
+
+    comment.refresh_from_db()
+    assert (comment.status, comment.report_count) == (S.PUBLISHED, 3)

@@ -1,0 +1,308 @@
+"""The rules a reader's post meets: comments.rules.screen and the public form that applies it."""
+
+import logging
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.models import Article
+from comments import rules
+from comments.models import Comment
+from tests.helpers import make_article, post
+
+
+@pytest.fixture(autouse=True)
+def quiet_rules(settings):
+    """Every rule off except the one a test turns on."""
+    settings.NEWSROOM_PREMODERATION = False
+    settings.NEWSROOM_MAX_LINKS = 2
+    settings.NEWSROOM_BLOCKED_WORDS = []
+    settings.NEWSROOM_WATCHED_WORDS = []
+    settings.NEWSROOM_POSTS_PER_MINUTE = 0
+
+
+@pytest.fixture
+def reader():
+    return Client(enforce_csrf_checks=True)
+
+
+def submit(client, article, body, *, name="Reader", **extra):
+    """Post the article page's form as a browser does: fetch the page, then POST with its token."""
+    client.get(article.get_absolute_url())
+    data = {
+        "name": name,
+        "email": "",
+        "body": body,
+        "website": "",
+        "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        **extra,
+    }
+    return client.post(f"/articles/{article.slug}/comment/", data)
+
+
+def screen(body, article=None, author_name=""):
+    return rules.screen(article=article or make_article(), body=body, author_name=author_name)
+
+
+# Pre-moderation
+
+
+@pytest.mark.django_db
+def test_without_rules_a_post_is_published(reader):
+    article = make_article()
+
+    response = submit(reader, article, "A fine point.")
+
+    assert response.status_code == 303
+    comment = Comment.objects.get()
+    assert (comment.status, comment.moderation_reason) == (Comment.Status.PUBLISHED, "")
+
+
+@pytest.mark.django_db
+def test_global_premoderation_holds_every_post_with_its_reason(reader, settings):
+    settings.NEWSROOM_PREMODERATION = True
+    article = make_article()
+
+    response = submit(reader, article, "A fine point.")
+
+    assert response.status_code == 303
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.moderation_reason == "Pre-moderation is on for the whole site."
+
+
+@pytest.mark.django_db
+def test_per_article_premoderation_holds_posts_on_that_article_only(reader):
+    held, free = make_article(premoderation=True), make_article()
+
+    submit(reader, held, "On the held article.")
+    submit(reader, free, "On the free article.")
+
+    by_body = {c.body: c for c in Comment.objects.all()}
+    assert by_body["On the held article."].status == Comment.Status.PENDING
+    assert by_body["On the held article."].moderation_reason == (
+        "Pre-moderation is on for this article."
+    )
+    assert by_body["On the free article."].status == Comment.Status.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_a_held_post_tells_the_reader_it_awaits_moderation(reader):
+    article = make_article(premoderation=True)
+
+    response = submit(reader, article, "Held, please.")
+    page = reader.get(response["Location"])
+
+    assertContains(page, "Your comment is awaiting moderation.")
+    assertContains(page, "Held, please.")
+
+
+# Links
+
+
+@pytest.mark.django_db
+def test_more_links_than_the_limit_hold_the_post(reader):
+    article = make_article()
+    body = "See http://a.example, https://b.example and www.c.example"
+
+    submit(reader, article, body)
+
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.moderation_reason == "Contains 3 links (more than 2)."
+
+
+@pytest.mark.django_db
+def test_links_up_to_the_limit_are_published():
+    verdict = screen("See http://a.example and www.b.example")
+
+    assert verdict == rules.Verdict()
+
+
+@pytest.mark.django_db
+def test_a_url_with_www_after_its_scheme_counts_as_one_link():
+    verdict = screen("http://www.a.example/x and https://www.b.example/y")
+
+    assert verdict.status == Comment.Status.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_links_glued_together_still_count_one_by_one():
+    verdict = screen("http://a.example,http://b.example,http://c.example")
+
+    assert verdict.status == Comment.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_the_link_limit_follows_the_setting(settings):
+    settings.NEWSROOM_MAX_LINKS = 0
+
+    verdict = screen("Only http://a.example")
+
+    assert verdict.reason == "Contains 1 links (more than 0)."
+
+
+# Word lists
+
+
+@pytest.mark.django_db
+def test_a_blocked_word_rejects_the_post_and_keeps_the_text_in_the_form(reader, settings):
+    settings.NEWSROOM_BLOCKED_WORDS = ["scoundrel"]
+    article = make_article()
+
+    response = submit(reader, article, "You are a scoundrel, sir.\n\nAnd more.")
+
+    assert response.status_code == 400
+    assertContains(
+        response,
+        "Your comment contains “scoundrel”, which is not allowed here. Edit it and post again.",
+        status_code=400,
+    )
+    assertContains(response, "You are a scoundrel, sir.\n\nAnd more.</textarea>", status_code=400)
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_watched_word_holds_the_post_with_its_reason(reader, settings):
+    settings.NEWSROOM_WATCHED_WORDS = ["lawsuit"]
+    article = make_article()
+
+    response = submit(reader, article, "There will be a lawsuit.")
+
+    assert response.status_code == 303
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.moderation_reason == "Contains the watched word “lawsuit”."
+
+
+@pytest.mark.django_db
+def test_a_blocked_word_wins_over_a_watched_one(settings):
+    settings.NEWSROOM_BLOCKED_WORDS = ["scoundrel"]
+    settings.NEWSROOM_WATCHED_WORDS = ["lawsuit"]
+
+    with pytest.raises(ValidationError) as raised:
+        screen("A lawsuit against a scoundrel")
+
+    assert raised.value.code == "blocked"
+
+
+@pytest.mark.django_db
+def test_a_blocked_word_in_the_name_rejects_the_post(settings):
+    settings.NEWSROOM_BLOCKED_WORDS = ["scoundrel"]
+
+    with pytest.raises(ValidationError):
+        screen("Hello", author_name="Scoundrel Jones")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        "SCOUNDREL",
+        "ScOuNdReL!",
+        "s.c.o.u.n.d.r.e.l",
+        "s-c o_u*n d.r-e l",
+        "what a sc0undrel... no: sc.oundrel",
+        "scóundrél",
+        "(scoundrel)",
+    ],
+)
+def test_blocked_words_survive_case_punctuation_and_accents(body, settings):
+    settings.NEWSROOM_BLOCKED_WORDS = ["scoundrel"]
+
+    with pytest.raises(ValidationError):
+        screen(body)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", ["scoundrels", "ascoundrel", "scoundrelly", "scound rely"])
+def test_blocked_words_match_whole_words_only(body, settings):
+    settings.NEWSROOM_BLOCKED_WORDS = ["scoundrel"]
+
+    assert screen(body) == rules.Verdict()
+
+
+@pytest.mark.django_db
+def test_evasions_of_a_watched_word_are_held_through_the_form(reader, settings):
+    settings.NEWSROOM_WATCHED_WORDS = ["Lawsuit"]
+    article = make_article()
+
+    submit(reader, article, "A L.A.W.S.U.I.T is coming")
+
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+# Flood control and the honeypot
+
+
+@pytest.mark.django_db
+def test_posting_over_the_per_minute_limit_gets_a_429_that_keeps_the_text(reader, settings):
+    settings.NEWSROOM_POSTS_PER_MINUTE = 2
+    article = make_article()
+    for n in range(2):
+        assert submit(reader, article, f"Post number {n}").status_code == 303
+
+    response = submit(reader, article, "One too many, but keep me.")
+
+    assert response.status_code == 429
+    assertContains(response, "You are posting too fast.", status_code=429)
+    assertContains(response, "One too many, but keep me.</textarea>", status_code=429)
+    assert Comment.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_flood_control_counts_per_address(reader, settings):
+    settings.NEWSROOM_POSTS_PER_MINUTE = 1
+    article = make_article()
+    post(article, ip_address="198.51.100.7")
+
+    response = submit(reader, article, "From another address.")
+
+    assert response.status_code == 303
+
+
+@pytest.mark.django_db
+def test_flood_control_off_with_zero(reader, settings):
+    settings.NEWSROOM_POSTS_PER_MINUTE = 0
+    article = make_article()
+
+    statuses = [submit(reader, article, f"Post {n}").status_code for n in range(7)]
+
+    assert statuses == [303] * 7
+
+
+@pytest.mark.django_db
+def test_a_filled_honeypot_drops_the_post_with_a_generic_answer_and_logs_it(reader, caplog):
+    article = make_article()
+
+    with caplog.at_level(logging.WARNING, logger="newsroom.comments"):
+        response = submit(reader, article, "Buy now", website="http://spam.example")
+
+    assert response.status_code == 303
+    assert response["Location"] == article.get_absolute_url()
+    assert not Comment.objects.exists()
+    assert "honeypot filled" in caplog.text
+    page = reader.get(response["Location"])
+    assertContains(page, "Thank you for your comment.")
+    assertNotContains(page, "Buy now")
+
+
+@pytest.mark.django_db
+def test_an_article_closed_while_the_reader_writes_refuses_the_post_with_a_clear_message(reader):
+    article = make_article()
+    reader.get(article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(comments_open=False)
+
+    response = reader.post(
+        f"/articles/{article.slug}/comment/",
+        {
+            "name": "Reader",
+            "body": "Too late?",
+            "csrfmiddlewaretoken": reader.cookies["csrftoken"].value,
+        },
+    )
+
+    assertContains(response, "Comments are closed on this article.", status_code=400)
+    assert not Comment.objects.exists()
