@@ -3,7 +3,8 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models.functions import Substr
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,11 +19,15 @@ from articles.models import Article
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.sessions import comment_form_initial, own_pending_ids
-from comments.threads import shown_tree_ids, threads_for_page
+from comments.threads import render_thread, thread_pages, threads_for_page
 
 # Entries are keyed by discussion version, so they never go stale; the
 # timeout only bounds how long superseded versions linger.
 DISCUSSION_CACHE_SECONDS = 60 * 60
+# Stands in for the reader's CSRF token in a cached page; letters only, so
+# escaping leaves it as it is.
+_CSRF_PLACEHOLDER = "NEWSROOMCSRFTOKENPLACEHOLDER"
+_CSRF_PLACEHOLDER_BYTES = _CSRF_PLACEHOLDER.encode()
 
 
 class ArticleListView(ListView):
@@ -43,28 +48,37 @@ class ArticleListView(ListView):
 def article_detail(request, slug):
     """The article and one page of its discussion.
 
-    The rendered thread is the same for every reader without held comments of
-    their own, so it is cached under the article's discussion version, which
-    every comment write and moderation action bumps in its own transaction.
-    The form (CSRF token, remembered name) and messages stay outside it.
+    Most readers are anonymous and carry no state of their own, so their page
+    is the same for all of them but for the CSRF token: it is cached whole,
+    under the article's discussion version (which every comment write and
+    moderation action bumps in its own transaction) and its last edit, and
+    served with a fresh token. Readers with something of their own on the page
+    (a held comment, a remembered name, a message, an account) get it rendered
+    around the cached thread.
     """
     article = get_object_or_404(Article.objects.defer("source_text"), slug=slug)
     own_ids = own_pending_ids(request)
     personal = bool(own_ids) and article.comments.filter(pk__in=own_ids).in_moderation().exists()
+    own_ids = own_ids if personal else ()
+    public = not personal and not request.user.is_authenticated and not get_messages(request)
+    pages = _thread_pages(article, own_ids)
+    page = Paginator(pages, 1).get_page(_requested_page(request, article, pages))
     etag = None
-    if not personal and not request.user.is_authenticated and not get_messages(request):
-        page = request.GET.get("page", "")
-        etag = discussion_etag(article, f"page{page}" if page.isdigit() else "page")
+    if public:
+        etag = discussion_etag(article, f"page{page.number}")
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             return not_modified
-    discussion = _discussion(request, article, own_ids if personal else ())
-    context = {
-        "article": article,
-        **discussion,
-        "form": CommentForm(user=request.user, initial=comment_form_initial(request)),
-    }
-    response = render(request, "articles/article_detail.html", context)
+    if public and not comment_form_initial(request):
+        response = _shared_page(request, article, page)
+    else:
+        context = {
+            "article": article,
+            "page_obj": page,
+            **_discussion(article, page, own_ids),
+            "form": CommentForm(user=request.user, initial=comment_form_initial(request)),
+        }
+        response = render(request, "articles/article_detail.html", context)
     if etag:
         response["ETag"] = etag
         patch_cache_control(response, private=True, no_cache=True)
@@ -77,39 +91,79 @@ def discussion_etag(article, variant: str) -> str:
         f"{variant}-{article.pk}-{article.discussion_version}-{article.updated.timestamp():.0f}"
     )
 
-def _discussion(request, article, own_ids) -> dict:
-    """The page of threads with its rendered HTML, from the cache when it can be."""
-    key = f"discussion:{article.pk}:{article.discussion_version}"
-    shared = not own_ids
-    tree_ids = cache.get(key) if shared else None
-    if tree_ids is None:
-        tree_ids = shown_tree_ids(article, own_ids)
-        if shared:
-            cache.set(key, tree_ids, DISCUSSION_CACHE_SECONDS)
-    page = Paginator(tree_ids, settings.NEWSROOM_THREADS_PER_PAGE).get_page(request.GET.get("page"))
-    # Closing comments hides every Reply link without a discussion change.
-    page_key = f"{key}:{page.number}:{int(article.comments_open)}"
-    cached = cache.get(page_key) if shared else None
+
+def _discussion_key(article) -> str:
+    return f"discussion:{article.pk}:{article.discussion_version}"
+
+
+def _thread_pages(article, own_ids) -> list[tuple[int, ...]]:
+    if own_ids:
+        return thread_pages(article, own_ids)
+    key = _discussion_key(article)
+    pages = cache.get(key)
+    if pages is None:
+        pages = thread_pages(article)
+        cache.set(key, pages, DISCUSSION_CACHE_SECONDS)
+    return pages
+
+
+def _requested_page(request, article, pages) -> int | str | None:
+    """``?page=N``, or ``?comment=<pk>``: the page holding that comment's thread.
+
+    Links to a comment (after posting or reporting it) name the comment rather
+    than its page, so writing one never has to lay out the whole discussion.
+    """
+    wanted = request.GET.get("comment", "")
+    if wanted.isdigit() and len(wanted) <= 18:
+        tree_id = (
+            article.comments.filter(pk=int(wanted)).values_list("tree_id", flat=True).first()
+        )
+        for number, tree_ids in enumerate(pages, start=1):
+            if tree_id in tree_ids:
+                return number
+    return request.GET.get("page")
+
+
+def _discussion(article, page, own_ids) -> dict:
+    """The page's rendered thread and the comment count, from the cache when it can be."""
+    key = f"{_discussion_key(article)}:{page.number}:{int(article.comments_open)}"
+    cached = None if own_ids else cache.get(key)
     if cached is None:
-        comments = threads_for_page(article, page.object_list, own_ids)
+        tree_ids = page.object_list[0] if page.object_list else ()
+        comments = threads_for_page(article, tree_ids, own_ids)
         cached = {
-            "html": render_to_string(
-                "includes/thread.html",
-                {
-                    "comments": comments,
-                    "base": article.get_absolute_url(),
-                    "open": article.comments_open,
-                },
+            "html": render_thread(
+                comments, base=article.get_absolute_url(), open=article.comments_open
             ),
             "published_count": Comment.objects.for_article(article).visible().count(),
         }
-        if shared:
-            cache.set(page_key, cached, DISCUSSION_CACHE_SECONDS)
+        if not own_ids:
+            cache.set(key, cached, DISCUSSION_CACHE_SECONDS)
     return {
-        "page_obj": page,
         "thread_html": mark_safe(cached["html"]),
         "published_count": cached["published_count"],
     }
+
+
+def _shared_page(request, article, page) -> HttpResponse:
+    """The page every anonymous reader without state of their own sees, cached whole."""
+    key = (
+        f"{_discussion_key(article)}:{page.number}:{int(article.comments_open)}:"
+        f"{article.updated.timestamp():.6f}:page"
+    )
+    content = cache.get(key)
+    if content is None:
+        context = {
+            "article": article,
+            "page_obj": page,
+            **_discussion(article, page, ()),
+            "form": CommentForm(user=request.user),
+            "csrf_token": _CSRF_PLACEHOLDER,
+        }
+        content = render_to_string("articles/article_detail.html", context, request)
+        content = content.encode()
+        cache.set(key, content, DISCUSSION_CACHE_SECONDS)
+    return HttpResponse(content.replace(_CSRF_PLACEHOLDER_BYTES, get_token(request).encode()))
 
 
 @require_safe

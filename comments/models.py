@@ -126,6 +126,7 @@ class Comment(MPTTModel):
         permissions = [("moderate_comment", _("Can moderate comments"))]
         indexes = [
             models.Index(fields=["article", "tree_id", "lft"], name="comment_thread_order"),
+            models.Index(fields=["article", "level", "tree_id"], name="comment_article_roots"),
             models.Index(fields=["status", "created"], name="comment_queue"),
             models.Index(fields=["ip_address", "created"], name="comment_flood"),
         ]

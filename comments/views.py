@@ -12,7 +12,7 @@ from articles.models import Article
 from comments import rules, services, sessions
 from comments.forms import CommentForm, ReportForm
 from comments.models import Comment
-from comments.threads import shown_tree_ids, subtree_with_context
+from comments.threads import render_thread, subtree_with_context
 
 logger = logging.getLogger("newsroom.comments")
 
@@ -23,15 +23,14 @@ def client_ip(request) -> str | None:
 
 def comment_location(comment: Comment) -> str:
     """Where a reader finds ``comment``: its anchor on the article page that shows it,
-    or its own page when it sits deeper than the article page goes."""
-    article = comment.article
+    or its own page when it sits deeper than the article page goes.
+
+    The article page finds which of its pages holds the comment, so posting
+    stays as cheap on a 10,000-comment discussion as on a small one.
+    """
     if comment.level >= settings.NEWSROOM_MAX_VISIBLE_DEPTH:
         return f"{comment.get_absolute_url()}#c{comment.pk}"
-    tree_ids = shown_tree_ids(article, {comment.pk})
-    position = tree_ids.index(comment.tree_id) if comment.tree_id in tree_ids else 0
-    page = position // settings.NEWSROOM_THREADS_PER_PAGE + 1
-    query = f"?page={page}" if page > 1 else ""
-    return f"{article.get_absolute_url()}{query}#c{comment.pk}"
+    return f"{comment.article.get_absolute_url()}?comment={comment.pk}#c{comment.pk}"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -131,7 +130,9 @@ def comment_detail(request, slug, pk):
             "article": comment.article,
             "comment": comment,
             "ancestors": ancestors,
-            "comments": subtree,
+            "thread_html": render_thread(
+                subtree, base=comment.article.get_absolute_url(), open=comment.article.comments_open
+            ),
         },
     )
 

@@ -1,6 +1,8 @@
+import re
+
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
+from django.test import Client, override_settings
 from pytest_django.asserts import assertContains, assertNotContains
 
 from comments import services
@@ -135,6 +137,74 @@ def test_top_level_threads_are_paginated_with_their_whole_subtrees(client):
     assertNotContains(page2, "thread one")
 
 
+@override_settings(NEWSROOM_THREADS_PER_PAGE=50, NEWSROOM_COMMENTS_PER_PAGE=3)
+def test_a_page_of_threads_ends_with_the_thread_that_reaches_the_comment_budget(client):
+    article = make_article()
+    big = post(article, body="big thread")
+    post(article, big, body="big reply one")
+    post(article, big, body="big reply two")
+    post(article, big, body="big reply three")
+    post(article, body="small thread one")
+    post(article, body="small thread two")
+
+    page1 = client.get(article.get_absolute_url())
+    page2 = client.get(article.get_absolute_url() + "?page=2")
+
+    # A thread is never split, even one bigger than the budget.
+    for text in ["big thread", "big reply one", "big reply three", "Page 1 of 2"]:
+        assertContains(page1, text)
+    assertNotContains(page1, "small thread one")
+    assertContains(page2, "small thread one")
+    assertContains(page2, "small thread two")
+
+
+@override_settings(NEWSROOM_THREADS_PER_PAGE=1)
+def test_pages_count_only_threads_the_reader_can_see(client):
+    article = make_article()
+    post(article, body="spam thread", status=Comment.Status.SPAM)
+    hidden_root = post(article, body="removed root")
+    post(article, hidden_root, body="visible reply")
+    moderate(hidden_root, "remove")
+    post(article, body="last thread")
+
+    page1 = client.get(article.get_absolute_url())
+    page2 = client.get(article.get_absolute_url() + "?page=2")
+
+    assertContains(page1, "Page 1 of 2")
+    assertContains(page1, "This comment was removed")
+    assertContains(page1, "visible reply")
+    assertContains(page2, "last thread")
+
+
+@override_settings(NEWSROOM_THREADS_PER_PAGE=1)
+def test_a_link_to_a_comment_opens_the_page_that_holds_it(client):
+    article = make_article()
+    post(article, body="first thread")
+    second = post(article, body="second thread")
+    reply = post(article, second, body="the reply")
+
+    response = client.get(f"{article.get_absolute_url()}?comment={reply.pk}")
+
+    assertContains(response, "Page 2 of 2")
+    assertContains(response, f'id="c{reply.pk}"')
+    assertNotContains(response, "first thread")
+
+
+@override_settings(NEWSROOM_THREADS_PER_PAGE=1)
+@pytest.mark.parametrize("wanted", ["abc", "-1", "1" * 30, "", "another article"])
+def test_a_link_to_an_unknown_comment_opens_the_first_page(client, wanted):
+    article = make_article()
+    post(article, body="first thread")
+    post(article, body="second thread")
+    if wanted == "another article":
+        wanted = str(post(make_article(), body="elsewhere").pk)
+
+    response = client.get(article.get_absolute_url(), {"comment": wanted})
+
+    assertContains(response, "Page 1 of 2")
+    assertContains(response, "first thread")
+
+
 @override_settings(NEWSROOM_MAX_VISIBLE_DEPTH=3)
 def test_threads_deeper_than_the_visible_depth_continue_on_the_comment_page(client):
     article = make_article()
@@ -202,7 +272,7 @@ def test_article_page_runs_constant_queries_whatever_the_thread_size(
     article = build_article_with(count)
     cache.clear()
 
-    # Cold cache: article, thread ids, one page of threads, published count.
+    # Cold cache: article, its pages of threads, one page of threads, published count.
     with django_assert_num_queries(4):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
@@ -219,7 +289,7 @@ def test_article_page_with_logged_in_commenters_stays_constant(
     cache.clear()
     client.force_login(users[0])
 
-    # Session, user, article, thread ids, page of threads, published count.
+    # Session, user, article, pages of threads, page of threads, published count.
     with django_assert_num_queries(6):
         response = client.get(article.get_absolute_url())
     assertContains(response, "user1")
@@ -231,6 +301,43 @@ def test_warm_article_page_costs_one_query(client, django_assert_num_queries):
 
     with django_assert_num_queries(1):
         client.get(article.get_absolute_url())
+
+
+def test_anonymous_readers_share_a_cached_page_each_with_a_working_csrf_token(
+    django_assert_num_queries,
+):
+    article = make_article(slug="story")
+    post(article, body="already here")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get(article.get_absolute_url())
+
+    with django_assert_num_queries(1):
+        page = second.get(article.get_absolute_url())
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+    response = second.post(
+        "/articles/story/comment/",
+        {"name": "Ada", "email": "", "body": "From the cached page", "website": "",
+         "csrfmiddlewaretoken": token},
+    )
+
+    assert "PLACEHOLDER" not in page.content.decode()
+    assert response.status_code == 303
+    assert Comment.objects.filter(body="From the cached page").exists()
+
+
+def test_cached_page_follows_article_edits_and_closing_comments(client):
+    article = make_article(title="First headline")
+    post(article, body="a comment")
+    assertContains(client.get(article.get_absolute_url()), "First headline")
+
+    article.title = "Corrected headline"
+    article.comments_open = False
+    article.save()
+
+    response = client.get(article.get_absolute_url())
+    assertContains(response, "Corrected headline")
+    assertContains(response, "Comments are closed")
+    assertNotContains(response, ">Reply</a>")
 
 
 def test_cached_thread_is_invalidated_by_a_new_comment(client):

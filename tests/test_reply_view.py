@@ -41,7 +41,7 @@ def test_top_level_comment_redirects_303_to_its_anchor(reader, assert_tree_sound
 
     comment = Comment.objects.get()
     assert response.status_code == 303
-    assert response["Location"] == f"/articles/story/#c{comment.pk}"
+    assert response["Location"] == f"/articles/story/?comment={comment.pk}#c{comment.pk}"
     assert (comment.author_name, comment.body, comment.parent) == ("Ada", "First!", None)
     assert comment.article == article
     page = reader.get(response["Location"])
@@ -253,8 +253,11 @@ def test_reply_in_a_thread_on_a_later_page_redirects_to_that_page(reader):
     response = submit(reader, f"/articles/story/comments/{second.pk}/reply/", "/articles/story/")
 
     reply = Comment.objects.get(parent=second)
-    assert response["Location"] == f"/articles/story/?page=2#c{reply.pk}"
-    assertContains(reader.get(response["Location"]), "Hello there")
+    assert response["Location"] == f"/articles/story/?comment={reply.pk}#c{reply.pk}"
+    page = reader.get(response["Location"])
+    assertContains(page, "Page 2 of 2")
+    assertContains(page, f'id="c{reply.pk}"')
+    assertNotContains(page, "first thread")
 
 
 @override_settings(NEWSROOM_MAX_VISIBLE_DEPTH=2)

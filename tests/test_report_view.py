@@ -125,7 +125,7 @@ def test_reporting_redirects_to_the_comment_on_its_article_page(reader):
 
     assertRedirects(
         response,
-        f"{comment.article.get_absolute_url()}#c{comment.pk}",
+        f"{comment.article.get_absolute_url()}?comment={comment.pk}#c{comment.pk}",
         status_code=303,
         fetch_redirect_response=False,
     )

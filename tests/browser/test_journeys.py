@@ -62,7 +62,7 @@ def test_inline_reply_with_javascript_lands_nested_focused_and_highlighted(page:
     form.get_by_role("textbox", name="Comment").fill("Answered in place, three levels down.")
     form.get_by_role("button", name="Post reply").click()
 
-    expect(page).to_have_url(re.compile(rf"/articles/{slug}/#c\d+$"))
+    expect(page).to_have_url(re.compile(rf"/articles/{slug}/\?comment=(\d+)#c\1$"))
     new = pk_in(page.url)
     expect(replies_of(page, deep)).to_have_attribute("id", f"c{new}")
     expect(comment(page, new)).to_contain_text("Answered in place, three levels down.")
@@ -88,7 +88,7 @@ def test_reply_without_javascript_goes_through_the_reply_page(new_context, site)
     page.get_by_role("textbox", name="Comment").fill("No script needed to join in.")
     page.get_by_role("button", name="Post reply").click()
 
-    expect(page).to_have_url(re.compile(rf"/articles/{slug}/#c\d+$"))
+    expect(page).to_have_url(re.compile(rf"/articles/{slug}/\?comment=(\d+)#c\1$"))
     new = pk_in(page.url)
     expect(replies_of(page, deep)).to_have_attribute("id", f"c{new}")
     expect(comment(page, new)).to_contain_text("No script needed to join in.")
