@@ -151,8 +151,8 @@ def _shared_page(request, article, page) -> HttpResponse:
         f"{_discussion_key(article)}:{page.number}:{int(article.comments_open)}:"
         f"{article.updated.timestamp():.6f}:page"
     )
-    content = cache.get(key)
-    if content is None:
+    parts = cache.get(key)
+    if parts is None:
         context = {
             "article": article,
             "page_obj": page,
@@ -161,9 +161,10 @@ def _shared_page(request, article, page) -> HttpResponse:
             "csrf_token": _CSRF_PLACEHOLDER,
         }
         content = render_to_string("articles/article_detail.html", context, request)
-        content = content.encode()
-        cache.set(key, content, DISCUSSION_CACHE_SECONDS)
-    return HttpResponse(content.replace(_CSRF_PLACEHOLDER_BYTES, get_token(request).encode()))
+        # Kept split where the token goes: joining is cheaper than searching.
+        parts = content.encode().split(_CSRF_PLACEHOLDER_BYTES)
+        cache.set(key, parts, DISCUSSION_CACHE_SECONDS)
+    return HttpResponse(get_token(request).encode().join(parts))
 
 
 @require_safe

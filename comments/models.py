@@ -23,21 +23,30 @@ class CommentQuerySet(TreeQuerySet):
         return self.order_by("tree_id", "lft")
 
     def for_display(self):
-        """What a thread page renders from, in tree order.
+        """Rows a thread page renders from, in tree order: ``DISPLAY_COLUMNS`` tuples.
 
         Every status stays in the list so the tree keeps its shape (leaving a
         hidden parent out would lift its replies to the top); the thread
-        builder shows hidden comments as tombstones or leaves them out.
+        builder shows hidden comments as tombstones or leaves them out. Plain
+        rows, because building a model instance costs three times the fetch.
         """
-        return (
-            self.select_related("user")
-            .only(
-                "id", "article_id", "parent_id", "tree_id", "lft", "rght", "level",
-                "author_name", "user__username", "user__first_name", "user__last_name",
-                "body", "status", "created",
-            )
-            .in_thread_order()
-        )
+        return self.in_thread_order().values_list(*DISPLAY_COLUMNS)
+
+
+DISPLAY_COLUMNS = (
+    "pk", "parent_id", "tree_id", "lft", "rght", "level", "status", "body", "created",
+    "author_name", "user__first_name", "user__last_name", "user__username",
+)
+
+
+def author_label(author_name: str, first_name: str, last_name: str, username: str | None):
+    """The name a comment shows: the one it was posted under, else its poster's account's.
+
+    ``None`` when neither is known (an imported comment without an author).
+    """
+    if author_name or username is None:
+        return author_name or None
+    return f"{first_name} {last_name}".strip() or username
 
 
 class Comment(MPTTModel):
@@ -148,9 +157,12 @@ class Comment(MPTTModel):
 
     @property
     def known_author(self) -> str | None:
-        if self.user_id and not self.author_name:
-            return self.user.get_full_name() or self.user.get_username()
-        return self.author_name or None
+        if self.user_id is None:
+            return self.author_name or None
+        user = self.user
+        return author_label(
+            self.author_name, user.first_name, user.last_name, user.get_username()
+        )
 
     @property
     def display_author(self) -> str:

@@ -14,12 +14,45 @@ from django.utils.dates import MONTHS_3
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
-from comments.models import Comment
+from comments.models import Comment, author_label
 from comments.templatetags.comment_text import comment_body
 
 
-def displayed(comments: Sequence[Comment], own_ids: Collection[int] = ()) -> list[Comment]:
+class ThreadItem:
+    """A comment as a thread page shows it, built from a ``for_display()`` row.
+
+    ``displayed`` and ``lay_out`` add the rendering marks (``tombstone``,
+    ``depth``, ``reply_count``...) as attributes.
+    """
+
+    def __init__(
+        self, pk, parent_id, tree_id, lft, rght, level, status, body, created, display_author
+    ):
+        self.pk = pk
+        self.parent_id = parent_id
+        self.tree_id = tree_id
+        self.lft = lft
+        self.rght = rght
+        self.level = level
+        self.status = status
+        self.body = body
+        self.created = created
+        self.display_author = display_author
+
+
+def thread_items(queryset) -> list[ThreadItem]:
+    anonymous = _("Anonymous")
+    return [
+        ThreadItem(*row[:9], author_label(*row[9:]) or anonymous)
+        for row in queryset.for_display()
+    ]
+
+
+def displayed(
+    comments: Sequence[ThreadItem], own_ids: Collection[int] = ()
+) -> list[ThreadItem]:
     """The comments a reader sees, in thread order, each marked for rendering.
 
     Published comments show, and so do the reader's own pending ones (marked
@@ -39,7 +72,7 @@ def displayed(comments: Sequence[Comment], own_ids: Collection[int] = ()) -> lis
     return [comment for comment in comments if shown.get(comment.pk)]
 
 
-def nest(comments: Sequence[Comment]) -> list[Comment]:
+def nest(comments: Sequence[ThreadItem]) -> list[ThreadItem]:
     """Hang each comment on its parent's ``replies``; return the top of the forest.
 
     A comment whose parent is not in the list starts a tree of its own, which
@@ -55,7 +88,9 @@ def nest(comments: Sequence[Comment]) -> list[Comment]:
     return roots
 
 
-def lay_out(comments: Sequence[Comment], *, base_level: int, max_depth: int) -> list[Comment]:
+def lay_out(
+    comments: Sequence[ThreadItem], *, base_level: int, max_depth: int
+) -> list[ThreadItem]:
     """Prepare a displayed list for one flat template loop, Lobsters style.
 
     Each comment gets ``depth`` (relative to ``base_level``), ``has_replies``
@@ -64,10 +99,10 @@ def lay_out(comments: Sequence[Comment], *, base_level: int, max_depth: int) -> 
     beyond ``max_depth`` that live on its own page).
     """
     names: dict[int, str | None] = {}
-    kept: list[Comment] = []
+    kept: list[ThreadItem] = []
     # In pre-order, the last kept comment at the deepest shown level is the
     # ancestor of any deeper comment that follows it.
-    deepest_shown: Comment | None = None
+    deepest_shown: ThreadItem | None = None
     for comment in comments:
         comment.depth = comment.level - base_level
         names[comment.pk] = None if comment.tombstone else comment.display_author
@@ -136,11 +171,11 @@ def thread_pages(article, own_ids: Collection[int] = ()) -> list[tuple[int, ...]
 
 def threads_for_page(
     article, tree_ids: Sequence[int], own_ids: Collection[int] = ()
-) -> list[Comment]:
+) -> list[ThreadItem]:
     """One query: the whole threads ``tree_ids``, shaped for the article page."""
     if not tree_ids:
         return []
-    comments = list(Comment.objects.for_display().filter(article=article, tree_id__in=tree_ids))
+    comments = thread_items(Comment.objects.filter(article=article, tree_id__in=tree_ids))
     return lay_out(
         displayed(comments, own_ids), base_level=0, max_depth=settings.NEWSROOM_MAX_VISIBLE_DEPTH
     )
@@ -148,10 +183,10 @@ def threads_for_page(
 
 def subtree_with_context(
     comment: Comment, own_ids: Collection[int] = ()
-) -> tuple[list[Comment], list[Comment]]:
+) -> tuple[list[ThreadItem], list[ThreadItem]]:
     """One query: ``comment``'s ancestors (for a context line) and its shaped subtree."""
-    rows = list(
-        Comment.objects.for_display().filter(
+    rows = thread_items(
+        Comment.objects.filter(
             Q(lft__gte=comment.lft, rght__lte=comment.rght)
             | Q(lft__lt=comment.lft, rght__gt=comment.rght),
             tree_id=comment.tree_id,
@@ -168,7 +203,7 @@ def subtree_with_context(
 _REMOVED = "This comment was removed."
 
 
-def render_thread(comments: Sequence[Comment], *, base: str, open: bool) -> SafeString:
+def render_thread(comments: Sequence[ThreadItem], *, base: str, open: bool) -> SafeString:
     """The ``<li>`` items of a laid-out thread, for an ``<ol class="thread">``.
 
     Built in Python rather than a template loop because it runs once per

@@ -26,3 +26,13 @@ def test_url_with_quotes_cannot_break_out_of_the_attribute():
 
     assert 'href="https://e.com/"' in html
     assert 'onmouseover="x' not in html
+
+
+def test_a_link_ends_at_the_end_of_its_line():
+    html = comment_body("first http://a.example/x\nhttp://b.example/y\n\n  http://c.example  ")
+
+    assert html == (
+        '<p>first <a href="http://a.example/x" rel="nofollow ugc noopener">http://a.example/x</a>'
+        '<br><a href="http://b.example/y" rel="nofollow ugc noopener">http://b.example/y</a></p>'
+        '<p>  <a href="http://c.example" rel="nofollow ugc noopener">http://c.example</a></p>'
+    )
