@@ -3,7 +3,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models.functions import Substr
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
@@ -56,7 +57,9 @@ def article_detail(request, slug):
     (a held comment, a remembered name, a message, an account) get it rendered
     around the cached thread.
     """
-    article = get_object_or_404(Article.objects.defer("source_text"), slug=slug)
+    article = Article.objects.for_page(slug)
+    if article is None:
+        raise Http404(_("No such article."))
     own_ids = own_pending_ids(request)
     personal = bool(own_ids) and article.comments.filter(pk__in=own_ids).in_moderation().exists()
     own_ids = own_ids if personal else ()
