@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from comments import services
-from comments.models import Comment, Report
+from comments.models import Comment, RejectedPost, Report
 
 # What each moderation action is called on a button and in the message after it.
 ACTIONS = {
@@ -420,3 +420,32 @@ class ReportAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deleting a report would leave the comment's report count wrong.
         return False
+
+
+@admin.register(RejectedPost)
+class RejectedPostAdmin(admin.ModelAdmin):
+    """Posts the rules refused, newest first, with the reason: read-only evidence.
+
+    The reader was told why and kept their text; this is the moderators' record.
+    """
+
+    list_display = ["created", "excerpt", "author_name", "article_title", "reason", "ip_address"]
+    list_filter = ["created", "article"]
+    list_select_related = ["article"]
+    search_fields = ["body", "author_name", "email", "ip_address", "reason"]
+    date_hierarchy = "created"
+
+    @admin.display(description=_("post"))
+    def excerpt(self, post):
+        return snippet(post.body)
+
+    @admin.display(description=_("article"), ordering="article__title")
+    def article_title(self, post):
+        return snippet(post.article.title, 40)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+

@@ -212,3 +212,47 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} on comment {self.comment_id}"
+
+
+class RejectedPost(models.Model):
+    """A post the rules refused (a blocked word), kept so moderators can see what
+    was refused and why, and nothing a reader typed is lost. Never part of a thread."""
+
+    article = models.ForeignKey(
+        "articles.Article",
+        on_delete=models.CASCADE,
+        related_name="rejected_posts",
+        verbose_name=_("article"),
+    )
+    parent = models.ForeignKey(
+        Comment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("in reply to"),
+    )
+    author_name = models.CharField(_("author name"), max_length=80, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    body = models.TextField(_("body"))
+    reason = models.CharField(_("reason"), max_length=500)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("rejected post")
+        verbose_name_plural = _("rejected posts")
+        indexes = [models.Index(fields=["ip_address", "created"], name="rejected_flood")]
+
+    def __str__(self):
+        return f"{self.author_name or _('Anonymous')}: {Truncator(self.body).chars(60)}"
+

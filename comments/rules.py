@@ -58,9 +58,9 @@ def screen(*, article, body: str, author_name: str = "") -> Verdict:
             _(
                 "Your comment contains “%(word)s”, which is not allowed here. "
                 "Edit it and post again."
-            )
-            % {"word": blocked},
+            ),
             code="blocked",
+            params={"word": blocked},
         )
     watched = find_word(text, settings.NEWSROOM_WATCHED_WORDS)
     if watched:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from articles.models import Article
-from comments.models import Comment, Report
+from comments.models import Comment, RejectedPost, Report
 
 if TYPE_CHECKING:
     from articles.seed_parser import ParsedComment
@@ -140,11 +140,48 @@ def _check_flood(ip_address: str, limit: int) -> None:
                 [_FLOOD_LOCK_NAMESPACE, ip_address],
             )
     since = timezone.now() - timedelta(minutes=1)
-    if Comment.objects.filter(ip_address=ip_address, created__gte=since).count() >= limit:
+    posted, refused = (
+        model.objects.filter(ip_address=ip_address, created__gte=since).order_by().values("pk")
+        for model in (Comment, RejectedPost)
+    )
+    if posted.union(refused, all=True).count() >= limit:
         raise ValidationError(
             _("You are posting too fast. Wait a minute, then post again; your text is kept."),
             code="flood",
         )
+
+
+@transaction.atomic
+def post_reject(
+    *,
+    article: Article,
+    parent: Comment | None,
+    body: str,
+    reason: str,
+    author_name: str = "",
+    email: str = "",
+    user=None,
+    ip_address: str | None = None,
+    posts_per_minute: int = 0,
+) -> RejectedPost:
+    """Keep a post the rules refused, with the reason, for the moderators' desk.
+
+    Flood control counts refused posts with comments, and refuses to store
+    one over the limit (raising its ValidationError), so a bot repeating a
+    blocked word cannot fill the table.
+    """
+    if posts_per_minute and ip_address:
+        _check_flood(ip_address, posts_per_minute)
+    return RejectedPost.objects.create(
+        article=article,
+        parent=parent,
+        body=body,
+        reason=reason,
+        author_name=author_name,
+        email=email,
+        user=user,
+        ip_address=ip_address,
+    )
 
 
 def _next_tree_id() -> int:

@@ -85,20 +85,18 @@ def _accept(request, article, parent, form):
         if existing is not None:
             return HttpResponseRedirect(comment_location(existing), status=303)
     ip = client_ip(request)
+    post = {
+        "article": article,
+        "parent": parent,
+        "body": data["body"],
+        "author_name": "" if request.user.is_authenticated else data["name"],
+        "email": data["email"],
+        "user": request.user if request.user.is_authenticated else None,
+        "ip_address": ip,
+        "posts_per_minute": settings.NEWSROOM_POSTS_PER_MINUTE,
+    }
     try:
-        verdict = rules.screen(article=article, body=data["body"], author_name=data.get("name", ""))
-        comment = services.comment_create(
-            article=article,
-            parent=parent,
-            body=data["body"],
-            author_name="" if request.user.is_authenticated else data["name"],
-            email=data["email"],
-            user=request.user if request.user.is_authenticated else None,
-            ip_address=ip,
-            status=verdict.status,
-            moderation_reason=verdict.reason,
-            posts_per_minute=settings.NEWSROOM_POSTS_PER_MINUTE,
-        )
+        comment = _screen_and_save(post)
     except ValidationError as error:
         logger.info(
             "post rejected on %s from %s (%s): %s",
@@ -112,6 +110,19 @@ def _accept(request, article, parent, form):
     else:
         messages.success(request, _("Your comment has been posted."))
     return HttpResponseRedirect(comment_location(comment), status=303)
+
+
+def _screen_and_save(post: dict) -> Comment:
+    """Hold or publish a valid post by the rules; one they refuse is kept for moderators."""
+    try:
+        verdict = rules.screen(
+            article=post["article"], body=post["body"], author_name=post["author_name"]
+        )
+    except ValidationError as refusal:
+        reason = _("Contains the blocked word “%(word)s”.") % refusal.params
+        services.post_reject(**post, reason=reason)
+        raise
+    return services.comment_create(**post, status=verdict.status, moderation_reason=verdict.reason)
 
 
 @require_safe

@@ -6,7 +6,7 @@ from django.test import Client
 from pytest_django.asserts import assertContains
 
 from articles.models import Article
-from comments.models import Comment, Report
+from comments.models import Comment, RejectedPost, Report
 from tests.helpers import create_tree, make_article, post
 
 ARTICLES = "/admin/articles/article/"
@@ -37,6 +37,7 @@ def test_the_group_holds_exactly_the_permissions_a_moderator_needs():
         ("comments", "change_comment"),
         ("comments", "moderate_comment"),
         ("comments", "view_comment"),
+        ("comments", "view_rejectedpost"),
         ("comments", "view_report"),
     ]
 
@@ -159,3 +160,27 @@ def test_a_moderator_reads_reports_but_cannot_change_them(desk):
     assert (change.status_code, delete.status_code) == (403, 403)
     report.refresh_from_db()
     assert report.note == "Slur"
+
+
+@pytest.mark.django_db
+def test_a_moderator_reads_refused_posts_with_their_reason_but_cannot_change_them(desk):
+    refused = RejectedPost.objects.create(
+        article=make_article(title="Budget day"),
+        body="Words the site refused",
+        author_name="Rude",
+        reason="Contains the blocked word “scoundrel”.",
+        ip_address="203.0.113.9",
+    )
+
+    listing = desk.get("/admin/comments/rejectedpost/")
+    found = desk.get("/admin/comments/rejectedpost/", {"q": "203.0.113.9"})
+    change = desk.post(f"/admin/comments/rejectedpost/{refused.pk}/change/", {"body": "Edited"})
+    delete = desk.post(f"/admin/comments/rejectedpost/{refused.pk}/delete/", {"post": "yes"})
+
+    for text in ["Words the site refused", "Rude", "Budget day", "scoundrel"]:
+        assertContains(listing, text)
+    assertContains(found, "Words the site refused")
+    assert (change.status_code, delete.status_code) == (403, 403)
+    refused.refresh_from_db()
+    assert refused.body == "Words the site refused"
+

@@ -9,7 +9,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
 from comments import rules
-from comments.models import Comment
+from comments.models import Comment, RejectedPost
 from tests.helpers import make_article, post
 
 
@@ -161,6 +161,50 @@ def test_a_blocked_word_rejects_the_post_and_keeps_the_text_in_the_form(reader, 
         status_code=400,
     )
     assertContains(response, "You are a scoundrel, sir.\n\nAnd more.</textarea>", status_code=400)
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_post_is_kept_with_its_reason_for_moderators(reader, settings):
+    settings.NEWSROOM_BLOCKED_WORDS = ["scoundrel"]
+    article = make_article()
+    parent = post(article, body="Start here")
+
+    reader.get(article.get_absolute_url())
+    reader.post(
+        f"{article.get_absolute_url()}comments/{parent.pk}/reply/",
+        {
+            "name": "Rude",
+            "email": "rude@example.com",
+            "body": "A scoundrel's reply.",
+            "website": "",
+            "csrfmiddlewaretoken": reader.cookies["csrftoken"].value,
+        },
+    )
+
+    refused = RejectedPost.objects.get()
+    assert refused.reason == "Contains the blocked word “scoundrel”."
+    assert (refused.article, refused.parent, refused.author_name, refused.email) == (
+        article, parent, "Rude", "rude@example.com",
+    )
+    assert refused.body == "A scoundrel's reply."
+    assert refused.ip_address == "127.0.0.1"
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_flood_control_counts_refused_posts_and_stops_storing_them(reader, settings):
+    settings.NEWSROOM_BLOCKED_WORDS = ["scoundrel"]
+    settings.NEWSROOM_POSTS_PER_MINUTE = 2
+    article = make_article()
+
+    refused = [submit(reader, article, f"Scoundrel {n}").status_code for n in range(3)]
+    clean = submit(reader, article, "A polite comment, kept in the form.")
+
+    assert refused == [400, 400, 429]
+    assert clean.status_code == 429
+    assertContains(clean, "A polite comment, kept in the form.</textarea>", status_code=429)
+    assert RejectedPost.objects.count() == 2
     assert not Comment.objects.exists()
 
 

@@ -23,9 +23,10 @@ from pathlib import Path
 import django
 
 MODERATION_MAX_SECONDS = 150
-# A busy human pace: a few actions a second, and a rebuild every few seconds.
+# A busy human pace: a few actions a second, and a rebuild every two seconds or so,
+# several while the rush (about ten seconds) lasts.
 MODERATOR_PAUSE_SECONDS = 0.2
-REBUILD_EVERY_STEPS = 25
+REBUILD_EVERY_STEPS = 8
 
 
 def setup() -> dict:
