@@ -38,11 +38,43 @@ class ArticleListView(ListView):
 
     def get_queryset(self):
         return (
-            Article.objects.with_comment_stats()
-            .annotate(excerpt=Substr("body", 1, 280))
+            Article.objects.annotate(excerpt=Substr("body", 1, 280))
             .defer("source_text", "body")
             .order_by("-created", "-pk")
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["articles"] = context["object_list"] = _with_comment_stats(
+            list(context["object_list"])
+        )
+        return context
+
+
+def _with_comment_stats(articles: list[Article]) -> list[Article]:
+    """Set each article's published comment count and latest comment time.
+
+    Cached under the discussion version, so a warm list reads no comments,
+    and a cold one counts the comments of the listed articles only, not of
+    every article on the site.
+    """
+    keys = {f"comment-stats:{a.pk}:{a.discussion_version}": a for a in articles}
+    stats = cache.get_many(keys)
+    missing = {article.pk: key for key, article in keys.items() if key not in stats}
+    if missing:
+        counted = {key: (0, None) for key in missing.values()}
+        rows = (
+            Article.objects.filter(pk__in=missing)
+            .with_comment_stats()
+            .values_list("pk", "published_comment_count", "last_comment_at")
+        )
+        for pk, count, latest in rows:
+            counted[missing[pk]] = (count, latest)
+        cache.set_many(counted, DISCUSSION_CACHE_SECONDS)
+        stats |= counted
+    for key, article in keys.items():
+        article.published_comment_count, article.last_comment_at = stats[key]
+    return articles
 
 
 @require_safe

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.syndication",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",
     "mptt",
     "articles",
     "comments",

@@ -42,6 +42,35 @@ def test_article_list_shows_newest_first_with_published_count_and_latest_time(cl
     assert newer.get_absolute_url() in html
 
 
+def test_article_list_counts_follow_every_post_and_moderation_action(client):
+    article = make_article(title="Busy story")
+    first = post(article, body="first")
+    assertContains(client.get("/"), "1 comment<")
+
+    post(article, body="second")
+    assertContains(client.get("/"), "2 comments")
+
+    moderate(first, "remove")
+    assertContains(client.get("/"), "1 comment<")
+
+
+@pytest.mark.parametrize("comments_each", [2, 200])
+def test_article_list_reads_comments_of_the_listed_articles_once_per_version(
+    client, django_assert_num_queries, comments_each
+):
+    for i in range(3):
+        article = make_article(title=f"Story {i}")
+        for j in range(comments_each):
+            post(article, body=f"comment {j}")
+
+    # Cold: how many articles, the page of articles, their comment counts.
+    with django_assert_num_queries(3):
+        client.get("/")
+    with django_assert_num_queries(2):
+        response = client.get("/")
+    assertContains(response, f"{comments_each} comments", count=3)
+
+
 def test_article_page_nests_replies_inside_their_parent(client):
     tree = create_tree()
 
