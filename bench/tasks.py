@@ -1,0 +1,176 @@
+"""The benchmark steps that need Django, one subprocess each (``python -m bench.tasks``).
+
+Settings read the environment once, at import, so every configuration (page
+size, depth, database) runs in a process of its own; ``bench/run.py`` starts
+them and reads the JSON each prints on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+django.setup()
+
+from django.core.cache import cache  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils.html import escape  # noqa: E402
+
+from articles.models import Article  # noqa: E402
+from bench.discussions import body, discussion, seed_text  # noqa: E402
+from comments.models import Comment  # noqa: E402
+from comments.services import threads_import  # noqa: E402
+
+_COMMENT = re.compile(r'<li id="c(\d+)"')
+
+
+def build(sizes: list[int]) -> dict:
+    """One article per size, its comments bulk-created the way the seed import does."""
+    articles = {}
+    for n in sizes:
+        rng = random.Random(n)
+        with transaction.atomic():
+            article = Article.objects.create(
+                title=f"An article with {n:,} comments",
+                slug=f"bench-{n}",
+                byline="Bench Press",
+                body="\n\n".join(body(rng).replace("\n\n", " ") for _ in range(6)),
+            )
+            threads_import(article=article, threads=discussion(n, seed=n), source_name="bench")
+        comments = Comment.objects.filter(article=article)
+        # The comment page to measure: the top of the largest thread, the worst case.
+        biggest = max(comments.filter(parent=None), key=lambda c: c.rght - c.lft)
+        articles[n] = {
+            "slug": article.slug,
+            "biggest_thread": biggest.pk,
+            "comment_pks": list(comments.values_list("pk", flat=True)),
+        }
+    return articles
+
+
+def render(slugs: dict[str, str], comment_pages: dict[str, int], runs: int) -> dict:
+    """Queries, median times and bytes of each page through Django's full stack, no HTTP."""
+    client = Client(SERVER_NAME="127.0.0.1")
+    results = {
+        "trivial": _timings(client, "/bench/ok/", runs),
+        "article list": _timings(client, "/", runs),
+    }
+    for n, slug in slugs.items():
+        results[f"article {n}"] = _timings(client, f"/articles/{slug}/", runs)
+        if n in comment_pages:
+            path = f"/articles/{slug}/comments/{comment_pages[n]}/"
+            results[f"comment {n}"] = _timings(client, path, runs)
+    return results
+
+
+def _timings(client: Client, path: str, runs: int) -> dict:
+    # The first request compiles templates and fills import caches: not a
+    # reader's cost, so it is not timed.
+    _get(client, path)
+    cache.clear()
+    html, cold_queries = _counted(client, path)
+    _, warm_queries = _counted(client, path)
+    cold = []
+    for _ in range(runs):
+        cache.clear()
+        cold.append(_time(client, path))
+    _get(client, path)
+    warm = [_time(client, path) for _ in range(runs)]
+    return {
+        "cold_queries": cold_queries,
+        "warm_queries": warm_queries,
+        "cold_ms": statistics.median(cold) * 1000,
+        "warm_ms": statistics.median(warm) * 1000,
+        **_sizes(html),
+    }
+
+
+def _get(client: Client, path: str) -> str:
+    response = client.get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {path}: status {response.status_code}")
+    return response.content.decode()
+
+
+def _counted(client: Client, path: str) -> tuple[str, int]:
+    # Counted on the spot: the next request's request_started signal empties
+    # the log the context reads from.
+    with CaptureQueriesContext(connection) as queries:
+        html = _get(client, path)
+    return html, len(queries)
+
+
+def _time(client: Client, path: str) -> float:
+    start = time.perf_counter()
+    client.get(path)
+    return time.perf_counter() - start
+
+
+def _sizes(html: str) -> dict:
+    """Bytes of the page and of its thread, and the thread's markup without comment text.
+
+    Text is each shown body as escaped, less the line breaks the markup replaces.
+    """
+    pks = [int(pk) for pk in _COMMENT.findall(html)]
+    if not pks:
+        return {"comments": 0, "page_bytes": len(html.encode())}
+    thread = html[html.index('<ol class="thread">') : html.rindex("</ol>") + len("</ol>")]
+    bodies = Comment.objects.filter(pk__in=pks).values_list("body", flat=True)
+    text = sum(len(escape(b).replace("\n", "").encode()) for b in bodies)
+    return {
+        "comments": len(pks),
+        "page_bytes": len(html.encode()),
+        "thread_bytes": len(thread.encode()),
+        "markup_bytes": len(thread.encode()) - text,
+    }
+
+
+def write_seeds(folder: Path, *, files: int, comments: int | None) -> None:
+    """Seed dumps in ``folder``: ``files`` seed-sized ones (4 to 12 comments, like
+    seeds/), or one with ``comments`` comments."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(files):
+        n = comments or random.Random(i).randint(4, 12)
+        title = f"Bench dispatch {i}: the bridge, the budget and the council"
+        text = seed_text(title, discussion(n, seed=i), seed=i, bullets=i % 2 == 1)
+        (folder / f"{i:04d}_bench.txt").write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_parser = commands.add_parser("build")
+    build_parser.add_argument("sizes", type=int, nargs="+")
+    render_parser = commands.add_parser("render")
+    render_parser.add_argument("--articles", type=json.loads, required=True)
+    render_parser.add_argument("--comment-pages", type=json.loads, default={})
+    render_parser.add_argument("--runs", type=int, default=5)
+    seeds_parser = commands.add_parser("seeds")
+    seeds_parser.add_argument("folder", type=Path)
+    seeds_parser.add_argument("--files", type=int, default=1)
+    seeds_parser.add_argument("--comments", type=int)
+    args = parser.parse_args()
+    if args.command == "build":
+        result = build(args.sizes)
+    elif args.command == "render":
+        result = render(args.articles, args.comment_pages, args.runs)
+    else:
+        write_seeds(args.folder, files=args.files, comments=args.comments)
+        result = {}
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
