@@ -86,6 +86,22 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # The discussion version only moves forward, in SQL, with each comment
+        # write (comments.services.discussion_changed). An edit saving the
+        # value it loaded before a reply landed would move it back and bring
+        # that older cached page back, so an update never writes it.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.name != "discussion_version"
+                and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 

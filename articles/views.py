@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -25,9 +27,10 @@ from comments.threads import render_thread, thread_pages, threads_for_page
 # Entries are keyed by discussion version, so they never go stale; the
 # timeout only bounds how long superseded versions linger.
 DISCUSSION_CACHE_SECONDS = 60 * 60
-# Stands in for the reader's CSRF token in a cached page; letters only, so
-# escaping leaves it as it is.
-_CSRF_PLACEHOLDER = "NEWSROOMCSRFTOKENPLACEHOLDER"
+# Stands in for the reader's CSRF token in a cached page. Secret and new in
+# each process, so no reader's text can carry it into another reader's page
+# (and hex, so escaping leaves it as it is); workers share only the parts.
+_CSRF_PLACEHOLDER = secrets.token_hex(16)
 _CSRF_PLACEHOLDER_BYTES = _CSRF_PLACEHOLDER.encode()
 
 
@@ -104,9 +107,10 @@ def article_detail(request, slug):
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             return not_modified
+    response = None
     if public and not comment_form_initial(request):
         response = _shared_page(request, article, page)
-    else:
+    if response is None:
         context = {
             "article": article,
             "page_obj": page,
@@ -123,12 +127,21 @@ def article_detail(request, slug):
 def discussion_etag(article, variant: str) -> str:
     """Changes with every comment write or moderation action, and every article edit."""
     return quote_etag(
-        f"{variant}-{article.pk}-{article.discussion_version}-{article.updated.timestamp():.0f}"
+        f"{variant}-{article.pk}-{article.discussion_version}-{article.updated.timestamp():.6f}"
     )
 
 
 def _discussion_key(article) -> str:
     return f"discussion:{article.pk}:{article.discussion_version}"
+
+
+def _page_key(article, page) -> str:
+    """A page of the discussion as shown: its version, and the article as last edited
+    (the slug is in the thread's links; whether comments are open, in its Reply links)."""
+    return (
+        f"{_discussion_key(article)}:{page.number}:{int(article.comments_open)}:"
+        f"{article.updated.timestamp():.6f}"
+    )
 
 
 def _thread_pages(article, own_ids) -> list[tuple[int, ...]]:
@@ -149,7 +162,7 @@ def _requested_page(request, article, pages) -> int | str | None:
     than its page, so writing one never has to lay out the whole discussion.
     """
     wanted = request.GET.get("comment", "")
-    if wanted.isdigit() and len(wanted) <= 18:
+    if wanted.isascii() and wanted.isdigit() and len(wanted) <= 18:
         tree_id = (
             article.comments.filter(pk=int(wanted)).values_list("tree_id", flat=True).first()
         )
@@ -161,7 +174,7 @@ def _requested_page(request, article, pages) -> int | str | None:
 
 def _discussion(article, page, own_ids) -> dict:
     """The page's rendered thread and the comment count, from the cache when it can be."""
-    key = f"{_discussion_key(article)}:{page.number}:{int(article.comments_open)}"
+    key = f"{_page_key(article, page)}:thread"
     cached = None if own_ids else cache.get(key)
     if cached is None:
         tree_ids = page.object_list[0] if page.object_list else ()
@@ -180,12 +193,12 @@ def _discussion(article, page, own_ids) -> dict:
     }
 
 
-def _shared_page(request, article, page) -> HttpResponse:
-    """The page every anonymous reader without state of their own sees, cached whole."""
-    key = (
-        f"{_discussion_key(article)}:{page.number}:{int(article.comments_open)}:"
-        f"{article.updated.timestamp():.6f}:page"
-    )
+def _shared_page(request, article, page) -> HttpResponse | None:
+    """The page every anonymous reader without state of their own sees, cached whole.
+
+    None when the page cannot be shared: some text on it holds the placeholder.
+    """
+    key = f"{_page_key(article, page)}:page"
     parts = cache.get(key)
     if parts is None:
         context = {
@@ -198,8 +211,12 @@ def _shared_page(request, article, page) -> HttpResponse:
         content = render_to_string("articles/article_detail.html", context, request)
         # Kept split where the token goes: joining is cheaper than searching.
         parts = content.encode().split(_CSRF_PLACEHOLDER_BYTES)
+        if len(parts) > 2:
+            return None
         cache.set(key, parts, DISCUSSION_CACHE_SECONDS)
-    return HttpResponse(get_token(request).encode().join(parts))
+    # A page without a form (comments closed) needs no token.
+    token = get_token(request).encode() if len(parts) > 1 else b""
+    return HttpResponse(token.join(parts))
 
 
 @require_safe

@@ -448,4 +448,3 @@ class RejectedPostAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-

@@ -2,7 +2,8 @@
 
 ``screen`` decides between publishing and holding, or rejects outright with a
 ValidationError the form shows next to the reader's text. Flood control lives
-in ``services.comment_create`` because it must count inside the write lock.
+in ``comments.services`` (``comment_create`` and ``post_reject``) because it
+must count inside the write lock.
 """
 
 from __future__ import annotations

@@ -91,25 +91,12 @@ def comment_create(
     address has posted ``posts_per_minute`` comments in the last minute.
     """
     article = Article.objects.get(pk=article.pk)
-    if not article.comments_open:
-        raise ValidationError(_("Comments are closed on this article."), code="closed")
+    _check_postable(article, None)
     if posts_per_minute and ip_address:
         _check_flood(ip_address, posts_per_minute)
     if parent is not None:
         parent = _lock_thread_of(parent.pk)
-        if parent.article_id != article.pk:
-            raise ValidationError(
-                _("That comment belongs to another article."), code="parent_elsewhere"
-            )
-        if parent.status != Comment.Status.PUBLISHED:
-            raise ValidationError(
-                _("That comment can no longer be replied to."), code="parent_unavailable"
-            )
-        if parent.level + 1 >= MAX_REPLY_DEPTH:
-            raise ValidationError(
-                _("This conversation is nested as deep as it goes; reply to a comment above."),
-                code="too_deep",
-            )
+        _check_postable(article, parent)
     else:
         tree_write_lock(None)
     comment = Comment(
@@ -127,6 +114,27 @@ def comment_create(
     comment.save()
     discussion_changed(article.pk)
     return comment
+
+
+def _check_postable(article: Article, parent: Comment | None) -> None:
+    """Raise the ValidationError that keeps a post off ``article`` (under ``parent``)."""
+    if not article.comments_open:
+        raise ValidationError(_("Comments are closed on this article."), code="closed")
+    if parent is None:
+        return
+    if parent.article_id != article.pk:
+        raise ValidationError(
+            _("That comment belongs to another article."), code="parent_elsewhere"
+        )
+    if parent.status != Comment.Status.PUBLISHED:
+        raise ValidationError(
+            _("That comment can no longer be replied to."), code="parent_unavailable"
+        )
+    if parent.level + 1 >= MAX_REPLY_DEPTH:
+        raise ValidationError(
+            _("This conversation is nested as deep as it goes; reply to a comment above."),
+            code="too_deep",
+        )
 
 
 def _check_flood(ip_address: str, limit: int) -> None:
@@ -166,10 +174,13 @@ def post_reject(
 ) -> RejectedPost:
     """Keep a post the rules refused, with the reason, for the moderators' desk.
 
+    A post that could not have been accepted anyway (comments closed, a
+    parent elsewhere or hidden) gets that error instead and is not kept.
     Flood control counts refused posts with comments, and refuses to store
     one over the limit (raising its ValidationError), so a bot repeating a
     blocked word cannot fill the table.
     """
+    _check_postable(Article.objects.get(pk=article.pk), parent)
     if posts_per_minute and ip_address:
         _check_flood(ip_address, posts_per_minute)
     return RejectedPost.objects.create(

@@ -91,7 +91,7 @@ def nest(comments: Sequence[ThreadItem]) -> list[ThreadItem]:
 def lay_out(
     comments: Sequence[ThreadItem], *, base_level: int, max_depth: int
 ) -> list[ThreadItem]:
-    """Prepare a displayed list for one flat template loop, Lobsters style.
+    """Prepare a displayed list for one flat loop (``render_thread``), Lobsters style.
 
     Each comment gets ``depth`` (relative to ``base_level``), ``has_replies``
     (open a nested list), ``closes`` (how many nested lists end after it),
@@ -133,8 +133,10 @@ def thread_pages(article, own_ids: Collection[int] = ()) -> list[tuple[int, ...]
     A page takes up to ``NEWSROOM_THREADS_PER_PAGE`` threads but closes once it
     holds ``NEWSROOM_COMMENTS_PER_PAGE`` comments, so the first page of a
     10,000-comment article costs what a 300-comment one does. A thread is never
-    split, so the thread that reaches the budget ends its page. One query over the
-    article's top-level comments: a root's ``lft``/``rght`` give its thread's
+    split, so the thread that reaches the budget ends its page, and one thread
+    bigger than the budget makes a page that big. The count takes every comment
+    of a thread, hidden ones and those past the visible depth too. One query over
+    the article's top-level comments: a root's ``lft``/``rght`` give its thread's
     size, and a thread whose root is hidden is shown only if it holds a comment
     the reader may see (asked of those threads alone).
     """

@@ -119,8 +119,9 @@ def _screen_and_save(post: dict) -> Comment:
             article=post["article"], body=post["body"], author_name=post["author_name"]
         )
     except ValidationError as refusal:
-        reason = _("Contains the blocked word “%(word)s”.") % refusal.params
-        services.post_reject(**post, reason=reason)
+        if refusal.code == "blocked":
+            reason = _("Contains the blocked word “%(word)s”.") % refusal.params
+            services.post_reject(**post, reason=reason)
         raise
     return services.comment_create(**post, status=verdict.status, moderation_reason=verdict.reason)
 

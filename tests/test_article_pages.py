@@ -5,6 +5,8 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from pytest_django.asserts import assertContains, assertNotContains
 
+from articles import views as article_views
+from articles.models import Article
 from comments import services
 from comments.models import Comment
 from tests.helpers import create_tree, make_article, post
@@ -220,7 +222,7 @@ def test_a_link_to_a_comment_opens_the_page_that_holds_it(client):
 
 
 @override_settings(NEWSROOM_THREADS_PER_PAGE=1)
-@pytest.mark.parametrize("wanted", ["abc", "-1", "1" * 30, "", "another article"])
+@pytest.mark.parametrize("wanted", ["abc", "-1", "1" * 30, "", "²", "٣", "another article"])
 def test_a_link_to_an_unknown_comment_opens_the_first_page(client, wanted):
     article = make_article()
     post(article, body="first thread")
@@ -352,6 +354,56 @@ def test_anonymous_readers_share_a_cached_page_each_with_a_working_csrf_token(
     assert "PLACEHOLDER" not in page.content.decode()
     assert response.status_code == 303
     assert Comment.objects.filter(body="From the cached page").exists()
+
+
+def test_text_holding_the_token_placeholder_never_carries_another_readers_token():
+    article = make_article(slug="story")
+    post(article, body=f"https://evil.example/?t={article_views._CSRF_PLACEHOLDER}")
+    reader = Client(enforce_csrf_checks=True)
+
+    page = reader.get(article.get_absolute_url()).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+
+    assert f"?t={article_views._CSRF_PLACEHOLDER}" in page
+    assert token != article_views._CSRF_PLACEHOLDER
+    assert page.count(token) == 1
+    response = reader.post(
+        "/articles/story/comment/",
+        {"name": "Ada", "email": "", "body": "Still works", "website": "",
+         "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 303
+
+
+def test_an_edit_saved_from_a_stale_copy_does_not_bring_an_older_page_back(client):
+    article = make_article(title="Story")
+    post(article, body="before the edit")
+    stale = Article.objects.get(pk=article.pk)
+    client.get(article.get_absolute_url())
+    post(article, body="posted while the editor typed")
+
+    stale.title = "Story, corrected"
+    stale.save()
+
+    response = client.get(article.get_absolute_url())
+    assertContains(response, "posted while the editor typed")
+    assertContains(response, "Story, corrected")
+    assert Article.objects.get(pk=article.pk).discussion_version == 2
+
+
+def test_cached_thread_links_follow_a_new_slug(client, django_user_model):
+    article = make_article(slug="old-slug")
+    comment = post(article, body="linked")
+    reader = Client()
+    reader.force_login(django_user_model.objects.create_user("reader"))
+    reader.get(article.get_absolute_url())
+
+    article.slug = "new-slug"
+    article.save()
+
+    response = reader.get("/articles/new-slug/")
+    assertContains(response, f'href="/articles/new-slug/comments/{comment.pk}/reply/"')
+    assertNotContains(response, "/articles/old-slug/")
 
 
 def test_cached_page_follows_article_edits_and_closing_comments(client):

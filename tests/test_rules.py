@@ -193,6 +193,28 @@ def test_a_refused_post_is_kept_with_its_reason_for_moderators(reader, settings)
 
 
 @pytest.mark.django_db
+def test_a_refused_post_that_could_not_be_posted_anyway_gets_that_error_and_is_not_kept(
+    reader, settings
+):
+    settings.NEWSROOM_BLOCKED_WORDS = ["scoundrel"]
+    closed = make_article(comments_open=False)
+    article = make_article()
+    elsewhere = post(make_article(), body="On another article")
+
+    reader.get(article.get_absolute_url())
+    on_closed = submit(reader, closed, "A scoundrel's comment.")
+    forged = reader.post(
+        f"{article.get_absolute_url()}comments/{elsewhere.pk}/reply/",
+        {"name": "Rude", "email": "", "body": "A scoundrel's reply.", "website": "",
+         "csrfmiddlewaretoken": reader.cookies["csrftoken"].value},
+    )
+
+    assertContains(on_closed, "Comments are closed on this article.", status_code=400)
+    assertContains(forged, "That comment belongs to another article.", status_code=400)
+    assert not RejectedPost.objects.exists()
+
+
+@pytest.mark.django_db
 def test_flood_control_counts_refused_posts_and_stops_storing_them(reader, settings):
     settings.NEWSROOM_BLOCKED_WORDS = ["scoundrel"]
     settings.NEWSROOM_POSTS_PER_MINUTE = 2

@@ -7,7 +7,9 @@ from django.db import migrations, models
 
 def leave_room_for_in_place_updates(apps, schema_editor):
     """A tree write rewrites the rows after the new reply; PostgreSQL can do that
-    in place only when the row's page has room. SQLite has no such setting."""
+    in place only when the row's page has room. The setting shapes pages written
+    from now on; a large existing table gets it with ``VACUUM FULL
+    comments_comment`` (README, Operations). SQLite has no such setting."""
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("ALTER TABLE comments_comment SET (fillfactor = 70)")
 
