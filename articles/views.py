@@ -6,7 +6,6 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models.functions import Substr
 from django.http import Http404, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +22,7 @@ from comments.forms import CommentForm
 from comments.models import Comment
 from comments.sessions import comment_form_initial, own_pending_ids
 from comments.threads import render_thread, thread_pages, threads_for_page
+from newsroom.csrf import csrf_token
 
 # Entries are keyed by discussion version, so they never go stale; the
 # timeout only bounds how long superseded versions linger.
@@ -215,7 +215,7 @@ def _shared_page(request, article, page) -> HttpResponse | None:
             return None
         cache.set(key, parts, DISCUSSION_CACHE_SECONDS)
     # A page without a form (comments closed) needs no token.
-    token = get_token(request).encode() if len(parts) > 1 else b""
+    token = csrf_token(request).encode() if len(parts) > 1 else b""
     return HttpResponse(token.join(parts))
 
 

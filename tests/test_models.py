@@ -42,6 +42,28 @@ def test_two_articles_cannot_come_from_one_seed_file_but_many_from_none():
         make_article(source_name="000.txt")
 
 
+def test_article_for_its_page_is_the_whole_row_but_the_seed_text_with_python_values():
+    article = make_article(
+        slug="story", byline="A. Writer", source_name="000.txt", source_text="verbatim",
+        declared_comment_count=8,
+    )
+    post(article)
+    article.comments_open = False
+    article.save()
+    stored = Article.objects.get(pk=article.pk)
+
+    shown = Article.objects.for_page("story")
+
+    assert shown.get_deferred_fields() == {"source_text"}
+    for field in Article._meta.concrete_fields:
+        if field.name != "source_text":
+            assert getattr(shown, field.attname) == getattr(stored, field.attname), field.name
+    assert shown.comments_open is False
+    assert shown.updated.tzinfo is not None
+    assert shown.source_text == "verbatim"
+    assert Article.objects.for_page("no-such-story") is None
+
+
 def test_comment_stats_count_only_published_comments():
     tree = create_tree()
     Comment.objects.filter(pk=tree.other.pk).update(status=Comment.Status.PENDING)

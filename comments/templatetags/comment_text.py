@@ -1,7 +1,7 @@
 import re
+from html import escape
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -11,7 +11,11 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def _linkify(text: str) -> str:
-    """Escape plain text and turn http(s) URLs into links nobody vouches for."""
+    """Escape plain text and turn http(s) URLs into links nobody vouches for.
+
+    With the standard library's ``html.escape``: Django's is the same behind a
+    lazy-string wrapper that costs more than the escaping, on every comment.
+    """
     if "://" not in text:
         return escape(text)
     out, last = [], 0
