@@ -29,6 +29,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils.html import escape  # noqa: E402
 
 from articles.models import Article  # noqa: E402
+from articles.services import statistics_refresh  # noqa: E402
 from bench.discussions import body, discussion, seed_text  # noqa: E402
 from comments.models import Comment  # noqa: E402
 from comments.services import threads_import  # noqa: E402
@@ -37,7 +38,8 @@ _COMMENT = re.compile(r'<li id="c(\d+)"')
 
 
 def build(sizes: list[int]) -> dict:
-    """One article per size, its comments bulk-created the way the seed import does."""
+    """One article per size, its comments bulk-created the way the seed import does
+    (planner statistics refreshed after, as ``import_seeds`` does too)."""
     articles = {}
     for n in sizes:
         rng = random.Random(n)
@@ -57,6 +59,7 @@ def build(sizes: list[int]) -> dict:
             "biggest_thread": biggest.pk,
             "comment_pks": list(comments.values_list("pk", flat=True)),
         }
+    statistics_refresh()
     return articles
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles import services as article_services
 from articles.models import Article
@@ -301,6 +303,39 @@ def test_dry_run_of_a_changed_file_leaves_the_old_version(tmp_path):
     out, _ = import_seeds(folder, dry_run=True)
     assert f"{SECOND}: would update" in out
     assert exported() == before
+
+
+# Planner statistics.
+
+
+def analyzes(**options) -> bool:
+    with CaptureQueriesContext(connection) as queries:
+        import_seeds(SEEDS, **options)
+    return any(query["sql"].startswith("ANALYZE") for query in queries)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL=postgres://...)"
+)
+def test_import_refreshes_postgresqls_statistics_once_it_has_written():
+    assert analyzes()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'comments_comment'")
+        assert cursor.fetchone()[0] == Comment.objects.count()
+
+
+def test_import_that_writes_nothing_leaves_the_statistics_alone():
+    assert not analyzes(dry_run=True)
+    import_seeds(SEEDS)
+    assert not analyzes()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite import; DATABASE_URL names PostgreSQL"
+)
+def test_sqlite_import_needs_no_statistics():
+    assert not analyzes()
 
 
 # Bad files.

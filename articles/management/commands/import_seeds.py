@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.seed_parser import MAX_SEED_BYTES, SeedError, parse_seed
-from articles.services import article_import
+from articles.services import article_import, statistics_refresh
 
 
 class Command(BaseCommand):
@@ -26,16 +26,20 @@ class Command(BaseCommand):
         failed = len(missing)
         for path in missing:
             self.stderr.write(f"{path}: no such file or folder")
+        changed = False
         for path in files:
             try:
-                self._import(path, dry_run=dry_run)
+                changed |= self._import(path, dry_run=dry_run)
             except (SeedError, OSError) as exc:
                 failed += 1
                 self.stderr.write(f"{path.name}: skipped: {exc}")
+        if changed:
+            statistics_refresh()
         if failed:
             raise CommandError(f"{failed} of {len(files) + len(missing)} seed paths failed")
 
-    def _import(self, path: Path, *, dry_run: bool) -> None:
+    def _import(self, path: Path, *, dry_run: bool) -> bool:
+        """Import one file and report it; True when the database changed."""
         if path.stat().st_size > MAX_SEED_BYTES:
             raise SeedError(
                 f"file is {path.stat().st_size:,} bytes; the limit is {MAX_SEED_BYTES:,}"
@@ -45,7 +49,7 @@ class Command(BaseCommand):
         outcome = article_import(source_name=path.name, raw=raw, parsed=parsed, dry_run=dry_run)
         if outcome.action == "unchanged":
             self.stdout.write(f"{path.name}: unchanged “{parsed.title}”, nothing to do")
-            return
+            return False
         declared = "none" if parsed.declared_count is None else parsed.declared_count
         line = (
             f"{path.name}: {outcome.action} “{parsed.title}”: {outcome.imported} comments "
@@ -58,6 +62,7 @@ class Command(BaseCommand):
         self.stdout.write(line)
         for warning in parsed.warnings:
             self.stdout.write(f"  {path.name}: note: {warning}")
+        return not dry_run
 
 
 def _seed_files(paths: list[str]) -> tuple[list[Path], list[str]]:
