@@ -24,42 +24,36 @@ class ArticleQuerySet(models.QuerySet):
         running it, and this lookup is most of what serving a cached page costs.
         """
         connection = connections[self.db]
-        sql, names, converters = _page_lookup(self.model, self.db)
+        sql, names, columns = _page_lookup(self.model, self.db)
         with connection.cursor() as cursor:
             cursor.execute(sql, [slug])
             row = cursor.fetchone()
         if row is None:
             return None
         values = list(row)
-        for i, column, convert in converters:
-            values[i] = convert(values[i], column, connection)
+        for i, column in enumerate(columns):
+            # The backend's, then the field's: the order the ORM's compiler
+            # applies them in. Asked of this thread's connection each time, as
+            # some read its settings (SQLite's datetimes read its time zone).
+            for convert in connection.ops.get_db_converters(column):
+                values[i] = convert(values[i], column, connection)
+            for convert in column.get_db_converters(connection):
+                values[i] = convert(values[i], column, connection)
         return self.model.from_db(self.db, names, values)
 
 
 @functools.cache
-def _page_lookup(model, alias: str) -> tuple[str, list[str], list[tuple]]:
-    """``for_page``'s SQL, field names and row converters, worked out once.
-
-    They depend on the database's backend and settings alone; each call hands
-    the converters its own thread's connection.
-    """
-    connection = connections[alias]
-    quote = connection.ops.quote_name
+def _page_lookup(model, alias: str) -> tuple[str, list[str], list]:
+    """``for_page``'s SQL, field names and columns, worked out once."""
+    quote = connections[alias].ops.quote_name
     meta = model._meta
     fields = [field for field in meta.concrete_fields if field.name != "source_text"]
     sql = (
         f"SELECT {', '.join(quote(field.column) for field in fields)} "
         f"FROM {quote(meta.db_table)} WHERE {quote(meta.get_field('slug').column)} = %s"
     )
-    converters = []
-    for i, field in enumerate(fields):
-        column = field.get_col(meta.db_table)
-        # The backend's, then the field's: the order the ORM's compiler applies them in.
-        backend = connection.ops.get_db_converters(column)
-        converters += [
-            (i, column, convert) for convert in [*backend, *column.get_db_converters(connection)]
-        ]
-    return sql, [field.attname for field in fields], converters
+    columns = [field.get_col(meta.db_table) for field in fields]
+    return sql, [field.attname for field in fields], columns
 
 
 class Article(models.Model):
@@ -120,8 +114,15 @@ class Article(models.Model):
         # The discussion version only moves forward, in SQL, with each comment
         # write (comments.services.discussion_changed). An edit saving the
         # value it loaded before a reply landed would move it back and bring
-        # that older cached page back, so an update never writes it.
-        if not self._state.adding and kwargs.get("update_fields") is None:
+        # that older cached page back, so an update never writes it. A copy (no
+        # pk), a row forced in or one saved to another database is an insert.
+        updating = (
+            not self._state.adding
+            and self.pk is not None
+            and not kwargs.get("force_insert")
+            and kwargs.get("using", self._state.db) == self._state.db
+        )
+        if updating and kwargs.get("update_fields") is None:
             deferred = self.get_deferred_fields()
             kwargs["update_fields"] = [
                 field.name

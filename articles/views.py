@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -101,10 +102,8 @@ def article_detail(request, slug):
     public = not personal and not request.user.is_authenticated and not get_messages(request)
     pages = _thread_pages(article, own_ids)
     page = Paginator(pages, 1).get_page(_requested_page(request, article, pages))
-    etag = None
     if public:
-        etag = discussion_etag(article, f"page{page.number}")
-        not_modified = get_conditional_response(request, etag=etag)
+        not_modified = get_conditional_response(request, etag=_page_etag(request, article, page))
         if not_modified is not None:
             return not_modified
     response = None
@@ -118,8 +117,8 @@ def article_detail(request, slug):
             "form": CommentForm(user=request.user, initial=comment_form_initial(request)),
         }
         response = render(request, "articles/article_detail.html", context)
-    if etag:
-        response["ETag"] = etag
+    if public:
+        response["ETag"] = _page_etag(request, article, page)
         patch_cache_control(response, private=True, no_cache=True)
     return response
 
@@ -129,6 +128,17 @@ def discussion_etag(article, variant: str) -> str:
     return quote_etag(
         f"{variant}-{article.pk}-{article.discussion_version}-{article.updated.timestamp():.6f}"
     )
+
+
+def _page_etag(request, article, page) -> str:
+    """The page's version and the reader's CSRF secret, which its form's token is made from.
+
+    A reader whose secret changed (rotated at login, or cookies cleared) gets
+    the page again, never a copy from before whose form would be refused.
+    """
+    secret = request.META.get("CSRF_COOKIE", "")
+    reader = hashlib.blake2b(secret.encode(), digest_size=6).hexdigest() if secret else "none"
+    return discussion_etag(article, f"page{page.number}-{reader}")
 
 
 def _discussion_key(article) -> str:

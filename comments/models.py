@@ -43,14 +43,14 @@ DISPLAY_COLUMNS = (
 )
 
 
-def author_label(author_name: str, first_name: str, last_name: str, username: str | None):
+def author_label(author_name: str, first_name: str, last_name: str, username) -> str | None:
     """The name a comment shows: the one it was posted under, else its poster's account's.
 
     ``None`` when neither is known (an imported comment without an author).
     """
     if author_name or username is None:
         return author_name or None
-    return f"{first_name} {last_name}".strip() or username
+    return f"{first_name} {last_name}".strip() or str(username)
 
 
 class Comment(MPTTModel):

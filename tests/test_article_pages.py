@@ -476,6 +476,25 @@ def test_unchanged_article_page_answers_304_to_its_etag(client):
     assert changed["ETag"] != first["ETag"]
 
 
+def test_reader_whose_csrf_secret_changed_gets_the_page_again_with_a_token_that_posts():
+    article = make_article(slug="story")
+    reader = Client(enforce_csrf_checks=True)
+    first = reader.get(article.get_absolute_url())
+    reader.cookies.clear()
+
+    again = reader.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', again.content)[1]
+    response = reader.post(
+        "/articles/story/comment/",
+        {"name": "Ada", "email": "", "body": "Posted after clearing cookies", "website": "",
+         "csrfmiddlewaretoken": token.decode()},
+    )
+
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert response.status_code == 303
+
+
 def test_security_headers_are_sent(client):
     response = client.get("/")
 

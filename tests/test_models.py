@@ -64,6 +64,23 @@ def test_article_for_its_page_is_the_whole_row_but_the_seed_text_with_python_val
     assert Article.objects.for_page("no-such-story") is None
 
 
+def test_article_copied_or_forced_in_is_saved_whole():
+    original = make_article(slug="original", byline="A. Writer")
+    post(original)
+    copy = Article.objects.get(pk=original.pk)
+    copy.pk, copy.slug = None, "copy"
+    copy.save()
+
+    forced = Article(title="Forced", slug="forced")
+    forced._state.adding = False
+    forced.save(force_insert=True)
+
+    saved = Article.objects.get(slug="copy")
+    assert (saved.byline, saved.discussion_version) == ("A. Writer", 1)
+    assert saved.pk != original.pk
+    assert Article.objects.filter(slug="forced").exists()
+
+
 def test_comment_stats_count_only_published_comments():
     tree = create_tree()
     Comment.objects.filter(pk=tree.other.pk).update(status=Comment.Status.PENDING)
