@@ -104,13 +104,18 @@ def article_import(
 
 
 def statistics_refresh() -> None:
-    """Refresh PostgreSQL's planner statistics after imports.
+    """Bring PostgreSQL's planner statistics and visibility map up to date after imports.
 
     Its documentation advises it after a bulk load: until autovacuum comes by,
-    the planner plans for the tables as they were (a count over a 10,000-comment
-    article took twice as long). SQLite plans well without statistics.
+    the planner plans for the tables as they were, and counts read every row
+    instead of an index alone (the first page of a 10,000-comment article
+    counted its comments in 6 ms instead of 2). VACUUM cannot run inside a
+    transaction, so inside one (a caller's atomic block) it is ANALYZE alone.
+    SQLite plans well without statistics.
     """
-    if connection.vendor == "postgresql":
-        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (Article, Comment))
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {tables}")
+    if connection.vendor != "postgresql":
+        return
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (Article, Comment))
+    with connection.cursor() as cursor:
+        cursor.execute(f"{command} {tables}")

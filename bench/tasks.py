@@ -39,7 +39,7 @@ _COMMENT = re.compile(r'<li id="c(\d+)"')
 
 def build(sizes: list[int]) -> dict:
     """One article per size, its comments bulk-created the way the seed import does
-    (planner statistics refreshed after, as ``import_seeds`` does too)."""
+    (PostgreSQL's statistics refreshed after, as ``import_seeds`` does too)."""
     articles = {}
     for n in sizes:
         rng = random.Random(n)

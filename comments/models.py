@@ -145,6 +145,9 @@ class Comment(MPTTModel):
         indexes = [
             models.Index(fields=["article", "tree_id"], name="comment_thread_order"),
             models.Index(fields=["article", "level", "tree_id"], name="comment_article_roots"),
+            # Counts by status (the page's comment count, the list's latest
+            # comment) read this index alone, not the article's rows.
+            models.Index(fields=["article", "status", "created"], name="comment_article_status"),
             models.Index(fields=["status", "created"], name="comment_queue"),
             models.Index(fields=["ip_address", "created"], name="comment_flood"),
         ]
