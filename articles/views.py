@@ -118,6 +118,7 @@ def article_detail(request, slug):
         }
         response = render(request, "articles/article_detail.html", context)
     if public:
+        # Worked out again: a reader without a secret was given one by the render.
         response["ETag"] = _page_etag(request, article, page)
         patch_cache_control(response, private=True, no_cache=True)
     return response

@@ -5,11 +5,23 @@ from __future__ import annotations
 import itertools
 from types import SimpleNamespace
 
+import pytest
+from django.db import connection
+
 from articles.models import Article
 from comments import services
 from comments.models import Comment
 
 _counter = itertools.count(1)
+
+# For what one database has and the other has not; the reason shows in the
+# summary, so a run on one database says what it left to the other.
+on_sqlite = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite only; DATABASE_URL names PostgreSQL"
+)
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL=postgres://...)"
+)
 
 
 def make_article(**fields) -> Article:

@@ -6,20 +6,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from comments.management.commands import backup_db
-from tests.helpers import create_tree
+from tests.helpers import create_tree, on_postgresql, on_sqlite
 
 pytestmark = pytest.mark.django_db
-
-on_sqlite = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="SQLite backup; DATABASE_URL names PostgreSQL"
-)
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL=postgres://...)"
-)
-
 
 def backup(path) -> str:
     out = StringIO()

@@ -19,7 +19,7 @@ from articles import services as article_services
 from articles.models import Article
 from articles.seed_parser import LOST_TEXT_REASON, MAX_DEPTH
 from comments.models import Comment
-from tests.helpers import post
+from tests.helpers import on_postgresql, on_sqlite, post
 
 pytestmark = pytest.mark.django_db
 
@@ -323,20 +323,15 @@ def comment_table_stats() -> tuple[float, int]:
         return cursor.fetchone()
 
 
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL=postgres://...)"
-)
-
-
 @pytest.mark.postgres
-@needs_postgresql
+@on_postgresql
 def test_import_refreshes_postgresqls_statistics_once_it_has_written():
     assert analyzes()
     assert comment_table_stats()[0] == Comment.objects.count()
 
 
 @pytest.mark.postgres
-@needs_postgresql
+@on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_import_outside_a_transaction_also_vacuums_so_counts_read_the_index_alone():
     assert analyzes()
@@ -349,9 +344,7 @@ def test_import_that_writes_nothing_leaves_the_statistics_alone():
     assert not analyzes()
 
 
-@pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="SQLite import; DATABASE_URL names PostgreSQL"
-)
+@on_sqlite
 def test_sqlite_import_needs_no_statistics():
     assert not analyzes()
 
