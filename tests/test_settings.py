@@ -122,6 +122,16 @@ def test_sqlite_is_set_up_for_several_workers():
     assert result.stdout.split() == ["wal", "IMMEDIATE", "30"], result.stderr
 
 
+def test_redis_url_selects_the_cache_that_outlives_redis_with_short_timeouts(load):
+    cache = load(DJANGO_DEBUG="1", REDIS_URL="redis://cache.internal:6379/0")["CACHES"]["default"]
+
+    assert cache == {
+        "BACKEND": "newsroom.cache.ResilientRedisCache",
+        "LOCATION": "redis://cache.internal:6379/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+    }
+
+
 @pytest.mark.skipif(not redis_reachable(), reason="no Redis at 127.0.0.1:6379")
 def test_redis_url_makes_redis_the_shared_cache():
     result = django_eval(
@@ -131,4 +141,4 @@ def test_redis_url_makes_redis_the_shared_cache():
         REDIS_URL="redis://127.0.0.1:6379/15",
     )
 
-    assert result.stdout.split() == ["RedisCache", "42"], result.stderr
+    assert result.stdout.split() == ["ResilientRedisCache", "42"], result.stderr
