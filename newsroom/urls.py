@@ -19,3 +19,7 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]
+
+# A database that cannot be reached answers 503 "try again" (newsroom/errors.py).
+handler400 = "newsroom.errors.bad_request"
+handler500 = "newsroom.errors.server_error"
