@@ -36,6 +36,7 @@ MAX_REPLY_DEPTH = 200
 _LOCK_NAMESPACE = 0x4E57
 _NEW_TREE_LOCK = 0
 _FLOOD_LOCK_NAMESPACE = 0x4E58
+_REPORTS_LOCK_NAMESPACE = 0x4E59
 
 
 def tree_write_lock(*tree_ids: int | None) -> None:
@@ -137,16 +138,22 @@ def _check_postable(article: Article, parent: Comment | None) -> None:
         )
 
 
-def _check_flood(ip_address: str, limit: int) -> None:
-    # Counted inside the write transaction, under a per-address lock on
-    # PostgreSQL (SQLite's IMMEDIATE transactions already serialise), so
-    # concurrent posts from one address across workers cannot overshoot.
+def _address_lock(namespace: int, ip_address: str) -> None:
+    """Serialise one address's writers of one kind until commit.
+
+    Rate limits count inside the write transaction, under this lock on
+    PostgreSQL (SQLite's IMMEDIATE transactions already serialise), so
+    concurrent requests from one address across workers cannot overshoot.
+    """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                [_FLOOD_LOCK_NAMESPACE, ip_address],
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [namespace, ip_address]
             )
+
+
+def _check_flood(ip_address: str, limit: int) -> None:
+    _address_lock(_FLOOD_LOCK_NAMESPACE, ip_address)
     since = timezone.now() - timedelta(minutes=1)
     posted, refused = (
         model.objects.filter(ip_address=ip_address, created__gte=since).order_by().values("pk")
@@ -299,14 +306,31 @@ def comments_reimport(
 
 @transaction.atomic
 def report_create(
-    *, comment: Comment, reason: str, note: str = "", ip_address: str | None = None
+    *,
+    comment: Comment,
+    reason: str,
+    note: str = "",
+    ip_address: str | None = None,
+    reports_per_minute: int = 0,
 ) -> Report:
     """Record a reader's report; enough of them hold a published comment for review.
 
-    Only reports made since a moderator last decided on the comment count
-    towards the threshold, so an approved comment is not held again by the
-    next single report, and each reporting address counts once.
+    The threshold counts the different addresses that reported the comment
+    since a moderator last decided on it, so an approved comment is not held
+    again by the next single report, and one address counts once however
+    many sessions it reports from. ``report_count`` counts every report.
+    Raises ValidationError (code ``flood``) when the address has sent
+    ``reports_per_minute`` reports in the last minute.
     """
+    if reports_per_minute and ip_address:
+        _address_lock(_REPORTS_LOCK_NAMESPACE, ip_address)
+        since = timezone.now() - timedelta(minutes=1)
+        recent = Report.objects.filter(ip_address=ip_address, created__gte=since)
+        if recent.count() >= reports_per_minute:
+            raise ValidationError(
+                _("You are sending reports too fast. Wait a minute, then send it again."),
+                code="flood",
+            )
     report = Report(comment=comment, reason=reason, note=note, ip_address=ip_address)
     report.full_clean(exclude=["comment"])
     report.save()

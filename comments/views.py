@@ -13,12 +13,9 @@ from comments import rules, services, sessions
 from comments.forms import CommentForm, ReportForm
 from comments.models import Comment
 from comments.threads import render_thread, subtree_with_context
+from newsroom.client import client_ip
 
 logger = logging.getLogger("newsroom.comments")
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def comment_location(comment: Comment) -> str:
@@ -161,19 +158,28 @@ def comment_report(request, slug, pk):
     if sessions.has_reported(request, comment):
         messages.info(request, _("You have already reported this comment. Thank you."))
         return HttpResponseRedirect(comment_location(comment), status=303)
+    status = 400 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
-        services.report_create(
-            comment=comment,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-            ip_address=client_ip(request),
-        )
-        sessions.remember_report(request, comment)
-        messages.success(request, _("Thank you. Moderators will look at this comment."))
-        return HttpResponseRedirect(comment_location(comment), status=303)
+        ip = client_ip(request)
+        try:
+            services.report_create(
+                comment=comment,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                ip_address=ip,
+                reports_per_minute=settings.NEWSROOM_REPORTS_PER_MINUTE,
+            )
+        except ValidationError as error:
+            logger.info("report refused on %s from %s (%s)", request.path, ip, error.code)
+            form.add_error(None, error)
+            status = 429
+        else:
+            sessions.remember_report(request, comment)
+            messages.success(request, _("Thank you. Moderators will look at this comment."))
+            return HttpResponseRedirect(comment_location(comment), status=303)
     return render(
         request,
         "comments/comment_report.html",
         {"article": comment.article, "comment": comment, "form": form},
-        status=400 if form.is_bound else 200,
+        status=status,
     )

@@ -1,8 +1,11 @@
 """comments.services' moderation section: transitions, records, reports, deletes."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from articles.models import Article
 from comments import services
@@ -316,3 +319,24 @@ def test_reports_from_one_address_count_once_towards_the_threshold(settings):
 
     comment.refresh_from_db()
     assert (comment.status, comment.report_count) == (S.PUBLISHED, 3)
+
+
+@pytest.mark.django_db
+def test_the_report_limit_counts_the_last_minute_only():
+    comment = post(make_article())
+    for __ in range(2):
+        services.report_create(
+            comment=comment, reason=Report.Reason.SPAM, ip_address="10.0.0.1", reports_per_minute=2
+        )
+    Report.objects.update(created=timezone.now() - timedelta(seconds=61))
+
+    services.report_create(
+        comment=comment, reason=Report.Reason.SPAM, ip_address="10.0.0.1", reports_per_minute=2
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.report_create(
+            comment=comment, reason=Report.Reason.SPAM, ip_address="10.0.0.1", reports_per_minute=1
+        )
+
+    assert refused.value.code == "flood"
+    assert Report.objects.count() == 3
