@@ -5,7 +5,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.models import Article
@@ -16,6 +18,9 @@ from comments.threads import render_thread, subtree_with_context
 from newsroom.client import client_ip
 
 logger = logging.getLogger("newsroom.comments")
+# Forms that carry what a reader typed, or the name and email they last posted
+# under: theirs alone, never kept by a browser's history or a shared cache.
+reader_form = cache_control(private=True, no_store=True)
 
 
 def comment_location(comment: Comment) -> str:
@@ -31,6 +36,7 @@ def comment_location(comment: Comment) -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@reader_form
 def comment_post(request, slug, pk=None):
     """Show the comment form (quoting the parent for a reply) and take the post.
 
@@ -132,7 +138,7 @@ def comment_detail(request, slug, pk):
     ancestors, subtree = subtree_with_context(comment, own_ids)
     if not subtree or subtree[0].pk != comment.pk:
         raise Http404(_("This comment is not available."))
-    return render(
+    response = render(
         request,
         "comments/comment_detail.html",
         {
@@ -144,9 +150,14 @@ def comment_detail(request, slug, pk):
             ),
         },
     )
+    if any(shown.awaiting for shown in (*ancestors, *subtree)):
+        # The reader's own held comments are on it.
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@reader_form
 def comment_report(request, slug, pk):
     comment = get_object_or_404(
         Comment.objects.select_related("article", "user"),

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
+    "newsroom.middleware.PrivateMessagesMiddleware",
+    "newsroom.middleware.UnreadableFormMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
