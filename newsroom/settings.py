@@ -203,6 +203,10 @@ NEWSROOM_BLOCKED_WORDS = env_list("NEWSROOM_BLOCKED_WORDS", "")
 NEWSROOM_WATCHED_WORDS = env_list("NEWSROOM_WATCHED_WORDS", "")
 NEWSROOM_REPORT_THRESHOLD = env_int("NEWSROOM_REPORT_THRESHOLD", 3)
 NEWSROOM_REPORTS_PER_MINUTE = env_int("NEWSROOM_REPORTS_PER_MINUTE", 10)
+# The most comments one bulk action in the admin changes, so that it ends well
+# inside gunicorn's 30 s timeout (bench/moderation.py); the admin says how many
+# more a repeat would change.
+NEWSROOM_BULK_ACTION_LIMIT = env_int("NEWSROOM_BULK_ACTION_LIMIT", 100_000)
 # The proxies in front of the site, whose X-Forwarded-For names the client
 # (newsroom.client). Empty: every request's peer is its client.
 NEWSROOM_TRUSTED_PROXIES = env_networks("NEWSROOM_TRUSTED_PROXIES")
