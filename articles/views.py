@@ -99,28 +99,35 @@ def article_detail(request, slug):
     own_ids = own_pending_ids(request)
     personal = bool(own_ids) and article.comments.filter(pk__in=own_ids).in_moderation().exists()
     own_ids = own_ids if personal else ()
-    public = not personal and not request.user.is_authenticated and not get_messages(request)
+    initial = comment_form_initial(request)
+    shared = (
+        not personal
+        and not request.user.is_authenticated
+        and not get_messages(request)
+        and not initial
+    )
     pages = _thread_pages(article, own_ids)
     page = Paginator(pages, 1).get_page(_requested_page(request, article, pages))
-    if public:
+    if shared:
         not_modified = get_conditional_response(request, etag=_page_etag(request, article, page))
         if not_modified is not None:
             return not_modified
-    response = None
-    if public and not comment_form_initial(request):
-        response = _shared_page(request, article, page)
+    response = _shared_page(request, article, page) if shared else None
     if response is None:
         context = {
             "article": article,
             "page_obj": page,
             **_discussion(article, page, own_ids),
-            "form": CommentForm(user=request.user, initial=comment_form_initial(request)),
+            "form": CommentForm(user=request.user, initial=initial),
         }
         response = render(request, "articles/article_detail.html", context)
-    if public:
+    if shared:
         # Worked out again: a reader without a secret was given one by the render.
         response["ETag"] = _page_etag(request, article, page)
         patch_cache_control(response, private=True, no_cache=True)
+    else:
+        # The reader's own message, held comments, name or account are on it.
+        patch_cache_control(response, private=True, no_store=True)
     return response
 
 

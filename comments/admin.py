@@ -5,6 +5,7 @@ the admin records moderation exactly as the public views and the import do.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as default_delete_selected
@@ -16,6 +17,7 @@ from django.db.models import Case, F, Value, When
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -189,31 +191,44 @@ class CommentAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request) and (obj is None or obj.is_leaf_node())
 
     def _moderate(self, request, queryset, action):
+        """Moderate the selection ("Select all" takes every page of the queue) in
+        bounded time, and say what changed, what is left to do and what was left alone."""
         selected = queryset.count()
         changed = services.comments_moderate(
-            queryset, action=action, moderator=request.user, reason=request.POST.get("reason", "")
+            queryset,
+            action=action,
+            moderator=request.user,
+            reason=request.POST.get("reason", ""),
+            limit=settings.NEWSROOM_BULK_ACTION_LIMIT or None,
         )
+        due = services.moderation_due(queryset, action=action)
+        left = selected - changed - due
         done = ACTIONS[action][1]
         if changed:
-            self.message_user(
-                request,
-                ngettext("%(count)d comment %(done)s.", "%(count)d comments %(done)s.", changed)
-                % {"count": changed, "done": done},
-                messages.SUCCESS,
+            template = ngettext(
+                "%(count)s comment %(done)s.", "%(count)s comments %(done)s.", changed
             )
-        if selected > changed:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d selected comment could not be %(done)s from its status and "
-                    "was left as it was.",
-                    "%(count)d selected comments could not be %(done)s from their status and "
-                    "were left as they were.",
-                    selected - changed,
-                )
-                % {"count": selected - changed, "done": done},
-                messages.WARNING,
+            self._say(request, messages.SUCCESS, template, changed, done)
+        if due:
+            template = ngettext(
+                "%(count)s more selected comment can be %(done)s: choose the action again.",
+                "%(count)s more selected comments can be %(done)s: choose the action again.",
+                due,
             )
+            self._say(request, messages.WARNING, template, due, done)
+        if left > 0:
+            template = ngettext(
+                "%(count)s selected comment could not be %(done)s from its status and "
+                "was left as it was.",
+                "%(count)s selected comments could not be %(done)s from their status and "
+                "were left as they were.",
+                left,
+            )
+            self._say(request, messages.WARNING, template, left, done)
+
+    def _say(self, request, level, template, count, done):
+        grouped = number_format(count, force_grouping=True)
+        self.message_user(request, template % {"count": grouped, "done": done}, level)
 
     @admin.action(description=_("Approve selected comments"), permissions=["moderate"])
     def approve(self, request, queryset):

@@ -116,7 +116,14 @@ class Comment(MPTTModel):
     )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    report_count = models.PositiveIntegerField(_("reports"), default=0)
+    report_count = models.PositiveIntegerField(
+        _("reports"),
+        default=0,
+        help_text=_(
+            "Every report readers sent. Holding a comment counts different addresses "
+            "since the last moderation instead."
+        ),
+    )
     created = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     is_imported = models.BooleanField(_("imported"), default=False)
     import_source = models.CharField(
@@ -217,6 +224,7 @@ class Report(models.Model):
         ordering = ["-created"]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
+        indexes = [models.Index(fields=["ip_address", "created"], name="report_flood")]
 
     def __str__(self):
         return f"{self.get_reason_display()} on comment {self.comment_id}"

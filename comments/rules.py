@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import disarm
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -30,23 +31,37 @@ class Verdict:
 
 
 def normalise(text: str) -> str:
-    """Fold case and compatibility forms, and strip accents, before matching words."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Fold case, compatibility forms, accents and look-alike letters before matching words.
+
+    ``sp\u0430m`` (a Cyrillic a) reads as ``spam``: look-alikes fold to their
+    Unicode TR39 skeleton, by the disarm library, which follows Unicode's
+    confusables table. Case is folded first, so a capital I stays an i rather
+    than the l it looks like.
+    """
+    return disarm.skeleton_key(_strip_accents(text.casefold()))
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=256)
-def word_pattern(word: str) -> re.Pattern:
+def word_pattern(word: str) -> re.Pattern | None:
     """A whole-word pattern that also matches the word with punctuation or spaces
-    inserted between its letters (``s.p-a m``)."""
+    inserted between its letters (``s.p-a m``); None for a word with nothing to match
+    (only spaces or invisible characters), which would otherwise match everywhere."""
     letters = [re.escape(ch) for ch in normalise(word) if not ch.isspace()]
+    if not letters:
+        return None
     return re.compile(r"(?<![^\W_])" + r"[\W_]*".join(letters) + r"(?![^\W_])")
 
 
 def find_word(text: str, words) -> str | None:
     folded = normalise(text)
     for word in words:
-        if word.strip() and word_pattern(word.strip()).search(folded):
+        pattern = word_pattern(word.strip())
+        if pattern is not None and pattern.search(folded):
             return word.strip()
     return None
 
@@ -55,13 +70,10 @@ def screen(*, article, body: str, author_name: str = "") -> Verdict:
     text = f"{author_name}\n{body}"
     blocked = find_word(text, settings.NEWSROOM_BLOCKED_WORDS)
     if blocked:
+        # The reader is not told which word: that would teach a spammer what
+        # to change. The moderators' record keeps it (``params``).
         raise ValidationError(
-            _(
-                "Your comment contains “%(word)s”, which is not allowed here. "
-                "Edit it and post again."
-            ),
-            code="blocked",
-            params={"word": blocked},
+            _("This comment cannot be posted."), code="blocked", params={"word": blocked}
         )
     watched = find_word(text, settings.NEWSROOM_WATCHED_WORDS)
     if watched:

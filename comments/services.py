@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.contrib.admin.models import DELETION, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Max
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from articles.models import Article
+from comments.history import log_changes
 from comments.models import Comment, RejectedPost, Report
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ MAX_REPLY_DEPTH = 200
 _LOCK_NAMESPACE = 0x4E57
 _NEW_TREE_LOCK = 0
 _FLOOD_LOCK_NAMESPACE = 0x4E58
+_REPORTS_LOCK_NAMESPACE = 0x4E59
 
 
 def tree_write_lock(*tree_ids: int | None) -> None:
@@ -50,7 +52,15 @@ def tree_write_lock(*tree_ids: int | None) -> None:
 
 def discussion_changed(article_id: int) -> None:
     """Bump the article's discussion version, which keys its cached thread."""
-    Article.objects.filter(pk=article_id).update(discussion_version=F("discussion_version") + 1)
+    discussions_changed([article_id])
+
+
+def discussions_changed(article_ids) -> None:
+    """Bump the discussion version of each article in ``article_ids`` (ids, or a
+    subquery of them) once, in one statement."""
+    Article.objects.filter(pk__in=article_ids).update(
+        discussion_version=F("discussion_version") + 1
+    )
 
 
 def _lock_thread_of(comment_id: int) -> Comment:
@@ -137,16 +147,22 @@ def _check_postable(article: Article, parent: Comment | None) -> None:
         )
 
 
-def _check_flood(ip_address: str, limit: int) -> None:
-    # Counted inside the write transaction, under a per-address lock on
-    # PostgreSQL (SQLite's IMMEDIATE transactions already serialise), so
-    # concurrent posts from one address across workers cannot overshoot.
+def _address_lock(namespace: int, ip_address: str) -> None:
+    """Serialise one address's writers of one kind until commit.
+
+    Rate limits count inside the write transaction, under this lock on
+    PostgreSQL (SQLite's IMMEDIATE transactions already serialise), so
+    concurrent requests from one address across workers cannot overshoot.
+    """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                [_FLOOD_LOCK_NAMESPACE, ip_address],
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [namespace, ip_address]
             )
+
+
+def _check_flood(ip_address: str, limit: int) -> None:
+    _address_lock(_FLOOD_LOCK_NAMESPACE, ip_address)
     since = timezone.now() - timedelta(minutes=1)
     posted, refused = (
         model.objects.filter(ip_address=ip_address, created__gte=since).order_by().values("pk")
@@ -299,14 +315,31 @@ def comments_reimport(
 
 @transaction.atomic
 def report_create(
-    *, comment: Comment, reason: str, note: str = "", ip_address: str | None = None
+    *,
+    comment: Comment,
+    reason: str,
+    note: str = "",
+    ip_address: str | None = None,
+    reports_per_minute: int = 0,
 ) -> Report:
     """Record a reader's report; enough of them hold a published comment for review.
 
-    Only reports made since a moderator last decided on the comment count
-    towards the threshold, so an approved comment is not held again by the
-    next single report, and each reporting address counts once.
+    The threshold counts the different addresses that reported the comment
+    since a moderator last decided on it, so an approved comment is not held
+    again by the next single report, and one address counts once however
+    many sessions it reports from. ``report_count`` counts every report.
+    Raises ValidationError (code ``flood``) when the address has sent
+    ``reports_per_minute`` reports in the last minute.
     """
+    if reports_per_minute and ip_address:
+        _address_lock(_REPORTS_LOCK_NAMESPACE, ip_address)
+        since = timezone.now() - timedelta(minutes=1)
+        recent = Report.objects.filter(ip_address=ip_address, created__gte=since)
+        if recent.count() >= reports_per_minute:
+            raise ValidationError(
+                _("You are sending reports too fast. Wait a minute, then send it again."),
+                code="flood",
+            )
     report = Report(comment=comment, reason=reason, note=note, ip_address=ip_address)
     report.full_clean(exclude=["comment"])
     report.save()
@@ -362,53 +395,70 @@ def moderation_actions(status: str) -> list[str]:
     return [name for name, action in _ACTIONS.items() if status in action.sources]
 
 
-def _set_status(queryset, *, status: str, sources, reason: str, moderator) -> int:
-    """Move the rows of ``queryset`` that are in one of ``sources`` to ``status``, bump
-    their articles' discussions, and log the change when a moderator made it."""
-    # Re-selected by primary key: the caller's queryset may carry joins,
-    # DISTINCT or ordering that FOR UPDATE does not accept.
-    rows = list(
-        Comment.objects.filter(pk__in=queryset.values("pk"), status__in=sources)
-        .select_for_update()
-        .values_list("pk", "article_id")
+def _set_status(
+    queryset, *, status: str, sources, reason: str, moderator, limit: int | None = None
+) -> int:
+    """Move the rows of ``queryset`` that are in one of ``sources`` (the first ``limit``
+    by id, if given) to ``status``, bump their articles' discussions, and log the
+    change when a moderator made it.
+
+    A fixed number of set-based statements, whatever the selection's size: no
+    query, model instance or version bump per comment (bench/moderation.py).
+    """
+    now = timezone.now()
+    # Re-selected by primary key, lowest first: the caller's queryset may carry
+    # joins, DISTINCT or ordering that UPDATE does not accept.
+    chosen = Comment.objects.filter(
+        pk__in=Comment.objects.filter(pk__in=queryset.values("pk"), status__in=sources)
+        .order_by("pk")
+        .values("pk")[:limit]
     )
-    if not rows:
+    changed = chosen.update(
+        status=status, moderation_reason=reason[:500], moderated_by=moderator, moderated_at=now
+    )
+    if not changed:
         return 0
-    pks = [pk for pk, __ in rows]
-    Comment.objects.filter(pk__in=pks).update(
-        status=status,
-        moderation_reason=reason[:500],
-        moderated_by=moderator,
-        moderated_at=timezone.now(),
+    # The rows just changed: this transaction holds their locks, and no other
+    # write stamps this instant.
+    moved = Comment.objects.filter(
+        pk__in=queryset.values("pk"), status=status, moderated_by=moderator, moderated_at=now
     )
-    for article_id in sorted({article_id for __, article_id in rows}):
-        discussion_changed(article_id)
+    discussions_changed(moved.values("article_id"))
     if moderator is not None:
-        LogEntry.objects.log_actions(
-            moderator.pk,
-            Comment.objects.filter(pk__in=pks).select_related("user"),
-            CHANGE,
-            change_message=reason,
-        )
-    return len(pks)
+        log_changes(moved, moderator=moderator, message=reason, at=now)
+    return changed
 
 
 @transaction.atomic
-def comments_moderate(queryset, *, action: str, moderator, reason: str = "") -> int:
+def comments_moderate(
+    queryset, *, action: str, moderator, reason: str = "", limit: int | None = None
+) -> int:
     """Approve, remove, mark as spam or restore the comments of ``queryset``.
 
     Soft: rows, text and replies stay; a hidden comment with visible replies
     shows as a tombstone. Comments the action does not apply to (approving a
     published one) are left alone. The moderator's reason, if any, follows
     the action's name in the comment's moderation reason and the admin log.
-    Returns how many comments changed.
+    With ``limit``, changes at most that many, lowest ids first, so that the
+    time it takes has a bound (``moderation_due`` counts the rest). Returns
+    how many comments changed.
     """
     chosen = _ACTIONS[action]
     reason = reason.strip()
     recorded = f"{chosen.label}: {reason}" if reason else str(chosen.label)
     return _set_status(
-        queryset, status=chosen.status, sources=chosen.sources, reason=recorded, moderator=moderator
+        queryset,
+        status=chosen.status,
+        sources=chosen.sources,
+        reason=recorded,
+        moderator=moderator,
+        limit=limit,
     )
+
+
+def moderation_due(queryset, *, action: str) -> int:
+    """How many comments of ``queryset`` ``action`` would change."""
+    return queryset.filter(status__in=_ACTIONS[action].sources).count()
 
 
 @transaction.atomic

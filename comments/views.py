@@ -5,7 +5,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.models import Article
@@ -13,12 +15,12 @@ from comments import rules, services, sessions
 from comments.forms import CommentForm, ReportForm
 from comments.models import Comment
 from comments.threads import render_thread, subtree_with_context
+from newsroom.client import client_ip
 
 logger = logging.getLogger("newsroom.comments")
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+# Forms that carry what a reader typed, or the name and email they last posted
+# under: theirs alone, never kept by a browser's history or a shared cache.
+reader_form = cache_control(private=True, no_store=True)
 
 
 def comment_location(comment: Comment) -> str:
@@ -34,6 +36,7 @@ def comment_location(comment: Comment) -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@reader_form
 def comment_post(request, slug, pk=None):
     """Show the comment form (quoting the parent for a reply) and take the post.
 
@@ -135,7 +138,7 @@ def comment_detail(request, slug, pk):
     ancestors, subtree = subtree_with_context(comment, own_ids)
     if not subtree or subtree[0].pk != comment.pk:
         raise Http404(_("This comment is not available."))
-    return render(
+    response = render(
         request,
         "comments/comment_detail.html",
         {
@@ -147,9 +150,14 @@ def comment_detail(request, slug, pk):
             ),
         },
     )
+    if any(shown.awaiting for shown in (*ancestors, *subtree)):
+        # The reader's own held comments are on it.
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@reader_form
 def comment_report(request, slug, pk):
     comment = get_object_or_404(
         Comment.objects.select_related("article", "user"),
@@ -161,19 +169,28 @@ def comment_report(request, slug, pk):
     if sessions.has_reported(request, comment):
         messages.info(request, _("You have already reported this comment. Thank you."))
         return HttpResponseRedirect(comment_location(comment), status=303)
+    status = 400 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
-        services.report_create(
-            comment=comment,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-            ip_address=client_ip(request),
-        )
-        sessions.remember_report(request, comment)
-        messages.success(request, _("Thank you. Moderators will look at this comment."))
-        return HttpResponseRedirect(comment_location(comment), status=303)
+        ip = client_ip(request)
+        try:
+            services.report_create(
+                comment=comment,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                ip_address=ip,
+                reports_per_minute=settings.NEWSROOM_REPORTS_PER_MINUTE,
+            )
+        except ValidationError as error:
+            logger.info("report refused on %s from %s (%s)", request.path, ip, error.code)
+            form.add_error(None, error)
+            status = 429
+        else:
+            sessions.remember_report(request, comment)
+            messages.success(request, _("Thank you. Moderators will look at this comment."))
+            return HttpResponseRedirect(comment_location(comment), status=303)
     return render(
         request,
         "comments/comment_report.html",
         {"article": comment.article, "comment": comment, "form": form},
-        status=400 if form.is_bound else 200,
+        status=status,
     )

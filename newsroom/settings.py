@@ -6,6 +6,7 @@ DJANGO_HTTPS=0 says the site is served over plain HTTP (as `make run` does
 on 127.0.0.1).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -32,6 +33,19 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated addresses or networks (``10.0.0.1``, ``10.0.0.0/8``, ``fd00::/8``)."""
+    networks = []
+    for item in env_list(name, ""):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network ({error})"
+            ) from None
+    return networks
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -73,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
+    "newsroom.middleware.PrivateMessagesMiddleware",
+    "newsroom.middleware.UnreadableFormMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -193,3 +209,11 @@ NEWSROOM_MAX_LINKS = env_int("NEWSROOM_MAX_LINKS", 2)
 NEWSROOM_BLOCKED_WORDS = env_list("NEWSROOM_BLOCKED_WORDS", "")
 NEWSROOM_WATCHED_WORDS = env_list("NEWSROOM_WATCHED_WORDS", "")
 NEWSROOM_REPORT_THRESHOLD = env_int("NEWSROOM_REPORT_THRESHOLD", 3)
+NEWSROOM_REPORTS_PER_MINUTE = env_int("NEWSROOM_REPORTS_PER_MINUTE", 10)
+# The most comments one bulk action in the admin changes, so that it ends well
+# inside gunicorn's 30 s timeout (bench/moderation.py); the admin says how many
+# more a repeat would change.
+NEWSROOM_BULK_ACTION_LIMIT = env_int("NEWSROOM_BULK_ACTION_LIMIT", 100_000)
+# The proxies in front of the site, whose X-Forwarded-For names the client
+# (newsroom.client). Empty: every request's peer is its client.
+NEWSROOM_TRUSTED_PROXIES = env_networks("NEWSROOM_TRUSTED_PROXIES")

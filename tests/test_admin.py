@@ -15,6 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from articles.models import Article
 from comments import services
+from comments.admin import CommentAdmin
 from comments.models import Comment, Report
 from tests.helpers import create_tree, make_article, post
 
@@ -192,6 +193,74 @@ def test_a_bulk_action_says_which_comments_it_left_alone(desk):
     assertContains(response, "1 comment approved.")
     assertContains(response, "1 selected comment could not be approved from its status")
     assert reload(pending).status == S.PUBLISHED
+
+
+def bulk_across(client, action, **filters):
+    """The action on every comment the queue's filters match, on all its pages
+    ("Select all"): the admin still posts the one row ticked on the page."""
+    shown = queue(client, **filters)[0]
+    query = "&".join(f"{key}={value}" for key, value in filters.items())
+    return client.post(
+        f"{QUEUE}?{query}",
+        {"action": action, "index": "0", "select_across": "1", "_selected_action": [shown.pk]},
+        follow=True,
+    )
+
+
+@pytest.mark.django_db
+def test_select_all_moderates_every_page_of_the_filtered_queue(desk, monkeypatch):
+    monkeypatch.setattr(CommentAdmin, "list_per_page", 2)
+    article = make_article()
+    pending = [post(article, status=S.PENDING) for __ in range(5)]
+    published = post(article)
+
+    response = bulk_across(desk, "mark_spam", status__exact=S.PENDING)
+
+    assertContains(response, "5 comments marked as spam.")
+    assert [reload(c).status for c in pending] == [S.SPAM] * 5
+    assert reload(published).status == S.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_a_bulk_action_over_the_limit_changes_that_many_and_says_how_many_more(desk, settings):
+    settings.NEWSROOM_BULK_ACTION_LIMIT = 2
+    article = make_article()
+    chosen = [post(article, status=S.PENDING) for __ in range(5)] + [post(article)]
+
+    first = bulk(desk, "approve", chosen)
+    second = bulk(desk, "approve", chosen)
+    third = bulk(desk, "approve", chosen)
+
+    assertContains(first, "2 comments approved.")
+    assertContains(first, "3 more selected comments can be approved: choose the action again.")
+    assertContains(first, "1 selected comment could not be approved from its status")
+    assertContains(second, "1 more selected comment can be approved")
+    assertContains(third, "1 comment approved.")
+    assertContains(third, "5 selected comments could not be approved from their status")
+    assertNotContains(third, "more selected")
+    assert {reload(c).status for c in chosen} == {S.PUBLISHED}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [3, 60])
+def test_a_bulk_action_costs_the_same_queries_however_many_comments_are_selected(
+    desk, django_assert_max_num_queries, size
+):
+    articles = [make_article() for __ in range(3)]
+    chosen = [post(articles[n % 3], status=S.PENDING) for n in range(size)]
+    desk.get(QUEUE)
+
+    # The queue's own (session, user, permissions, filters, counts), then the
+    # action's fixed few: update, versions, content type, history, what is left.
+    with django_assert_max_num_queries(16):
+        response = desk.post(
+            QUEUE,
+            {"action": "approve", "index": "0", "select_across": "1",
+             "_selected_action": [chosen[0].pk]},
+        )
+
+    assert response.status_code == 302
+    assert Comment.objects.filter(status=S.PUBLISHED).count() == size
 
 
 @pytest.mark.django_db

@@ -1,6 +1,8 @@
 """backup_db: a consistent copy of the database, or a clear error."""
 
+import os
 import sqlite3
+import stat
 import subprocess
 from io import StringIO
 
@@ -11,6 +13,19 @@ from comments.management.commands import backup_db
 from tests.helpers import create_tree, on_postgresql, on_sqlite
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def open_umask():
+    """The permissive umask most shells have: files world-readable unless made otherwise."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
 
 def backup(path) -> str:
     out = StringIO()
@@ -53,6 +68,30 @@ def test_postgresql_backup_is_a_pg_dump_archive_holding_the_comments(tmp_path):
         ["pg_restore", "--list", str(target)], capture_output=True, text=True, check=True
     ).stdout
     assert "TABLE DATA public comments_comment" in listing
+
+
+@on_sqlite
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_backup_is_readable_by_its_owner_only_even_over_a_world_readable_one(
+    tmp_path, open_umask
+):
+    target = tmp_path / "backup.sqlite3"
+    target.write_bytes(b"yesterday")
+    target.chmod(0o644)
+
+    backup(target)
+
+    assert mode(target) == 0o600
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_backup_is_readable_by_its_owner_only(tmp_path, open_umask):
+    target = tmp_path / "backup.dump"
+
+    backup(target)
+
+    assert mode(target) == 0o600
 
 
 @on_postgresql

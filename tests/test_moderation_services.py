@@ -1,8 +1,12 @@
 """comments.services' moderation section: transitions, records, reports, deletes."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from articles.models import Article
 from comments import services
@@ -141,6 +145,66 @@ def test_moderating_a_queryset_with_joins_and_ordering_changes_each_row_once(mod
     assert changed == 5
     assert LogEntry.objects.count() == 5
     assert set(Comment.objects.values_list("status", flat=True)) == {S.SPAM}
+
+
+@pytest.mark.django_db
+def test_every_changed_comment_gets_its_own_history_entry_naming_it(moderator, django_user_model):
+    article = make_article()
+    named = post(article, body="x" * 80, author="Ann")
+    account = post(article, author="", user=django_user_model.objects.create_user("kim"))
+    untouched = post(article, status=S.REMOVED)
+
+    services.comments_moderate(
+        Comment.objects.filter(article=article), action="remove", moderator=moderator
+    )
+
+    entries = {e.object_id: e for e in LogEntry.objects.all()}
+    assert sorted(entries) == sorted([str(named.pk), str(account.pk)])
+    named.refresh_from_db()
+    entry = entries[str(named.pk)]
+    assert entry.object_repr == "Ann: " + "x" * 60
+    assert entries[str(account.pk)].object_repr.startswith("kim: ")
+    assert (entry.user, entry.action_flag, entry.change_message) == (moderator, CHANGE, "Removed")
+    assert entry.action_time == named.moderated_at
+    assert entry.get_edited_object() == named
+    assert str(untouched.pk) not in entries
+
+
+@pytest.mark.django_db
+def test_a_limited_moderation_changes_the_lowest_ids_and_leaves_the_rest_due(moderator):
+    article = make_article()
+    comments = [post(article, status=S.PENDING) for __ in range(5)]
+    selection = Comment.objects.filter(article=article)
+
+    changed = services.comments_moderate(
+        selection, action="approve", moderator=moderator, limit=2
+    )
+
+    assert changed == 2
+    assert services.moderation_due(selection, action="approve") == 3
+    statuses = [Comment.objects.get(pk=c.pk).status for c in comments]
+    assert statuses == [S.PUBLISHED] * 2 + [S.PENDING] * 3
+    assert LogEntry.objects.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [2, 40])
+def test_moderation_costs_the_same_queries_however_many_comments_and_articles(
+    moderator, django_assert_max_num_queries, size
+):
+    articles = [make_article() for __ in range(3)]
+    for n in range(size):
+        post(articles[n % 3])
+    ContentType.objects.get_for_model(Comment)
+
+    # savepoint, update, discussion versions, history, release
+    with django_assert_max_num_queries(5):
+        changed = services.comments_moderate(
+            Comment.objects.all(), action="spam", moderator=moderator
+        )
+
+    assert changed == size
+    assert LogEntry.objects.count() == size
 
 
 @pytest.mark.django_db
@@ -316,3 +380,24 @@ def test_reports_from_one_address_count_once_towards_the_threshold(settings):
 
     comment.refresh_from_db()
     assert (comment.status, comment.report_count) == (S.PUBLISHED, 3)
+
+
+@pytest.mark.django_db
+def test_the_report_limit_counts_the_last_minute_only():
+    comment = post(make_article())
+    for __ in range(2):
+        services.report_create(
+            comment=comment, reason=Report.Reason.SPAM, ip_address="10.0.0.1", reports_per_minute=2
+        )
+    Report.objects.update(created=timezone.now() - timedelta(seconds=61))
+
+    services.report_create(
+        comment=comment, reason=Report.Reason.SPAM, ip_address="10.0.0.1", reports_per_minute=2
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.report_create(
+            comment=comment, reason=Report.Reason.SPAM, ip_address="10.0.0.1", reports_per_minute=1
+        )
+
+    assert refused.value.code == "flood"
+    assert Report.objects.count() == 3

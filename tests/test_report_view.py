@@ -129,3 +129,58 @@ def test_reporting_redirects_to_the_comment_on_its_article_page(reader):
         status_code=303,
         fetch_redirect_response=False,
     )
+
+
+# Stuffing: one address, a fresh session for every report.
+
+
+def report_fresh(comment, note="", address="203.0.113.5"):
+    """A report from a client that dropped its cookies, as a script would."""
+    return report(Client(enforce_csrf_checks=True, REMOTE_ADDR=address), comment, note=note)
+
+
+@pytest.mark.django_db
+def test_reports_over_the_per_minute_limit_get_a_429_that_keeps_the_note(settings):
+    settings.NEWSROOM_REPORTS_PER_MINUTE = 3
+    comment = post(make_article())
+
+    statuses = [report_fresh(comment).status_code for __ in range(3)]
+    refused = report_fresh(comment, note="Please keep my note")
+
+    assert statuses == [303, 303, 303]
+    assertContains(refused, "You are sending reports too fast.", status_code=429)
+    assertContains(refused, "Please keep my note</textarea>", status_code=429)
+    assert Report.objects.count() == 3
+    comment.refresh_from_db()
+    assert comment.report_count == 3
+
+
+@pytest.mark.django_db
+def test_the_report_limit_counts_each_address_on_its_own(settings):
+    settings.NEWSROOM_REPORTS_PER_MINUTE = 1
+    comment = post(make_article())
+
+    first = report_fresh(comment, address="203.0.113.5").status_code
+    other = report_fresh(comment, address="203.0.113.6").status_code
+
+    assert (first, other) == (303, 303)
+
+
+@pytest.mark.django_db
+def test_the_report_limit_is_off_with_zero(settings):
+    settings.NEWSROOM_REPORTS_PER_MINUTE = 0
+    comment = post(make_article())
+
+    assert {report_fresh(comment).status_code for __ in range(12)} == {303}
+
+
+@pytest.mark.django_db
+def test_one_address_stuffing_reports_from_fresh_sessions_never_holds_a_comment(settings):
+    settings.NEWSROOM_REPORT_THRESHOLD = 3
+    comment = post(make_article())
+
+    statuses = [report_fresh(comment).status_code for __ in range(15)]
+
+    assert statuses == [303] * 10 + [429] * 5
+    comment.refresh_from_db()
+    assert (comment.status, comment.report_count) == (Comment.Status.PUBLISHED, 10)

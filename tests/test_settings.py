@@ -14,6 +14,7 @@ SETTINGS_FILE = settings.BASE_DIR / "newsroom" / "settings.py"
 READ_FROM_ENVIRONMENT = [
     "DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS", "DJANGO_HTTPS",
     "DJANGO_SSL_REDIRECT", "DJANGO_CONN_MAX_AGE", "NEWSROOM_THREADS_PER_PAGE",
+    "NEWSROOM_TRUSTED_PROXIES",
 ]
 
 
@@ -79,6 +80,24 @@ def test_production_defaults_to_https_only_cookies_and_hsts(load):
 def test_a_number_setting_that_is_not_a_number_fails_loudly(load):
     with pytest.raises(ImproperlyConfigured, match="NEWSROOM_THREADS_PER_PAGE must be a whole"):
         load(DJANGO_DEBUG="1", NEWSROOM_THREADS_PER_PAGE="fifty")
+
+
+def test_no_proxy_is_trusted_by_default(load):
+    assert load(DJANGO_DEBUG="1")["NEWSROOM_TRUSTED_PROXIES"] == []
+
+
+def test_trusted_proxies_read_addresses_and_networks_of_both_versions(load):
+    values = load(DJANGO_DEBUG="1", NEWSROOM_TRUSTED_PROXIES=" 10.0.0.1, 172.16.0.0/12,::1 ,")
+
+    assert [str(n) for n in values["NEWSROOM_TRUSTED_PROXIES"]] == [
+        "10.0.0.1/32", "172.16.0.0/12", "::1/128",
+    ]
+
+
+@pytest.mark.parametrize("entry", ["nginx", "10.0.0.1/8", "10.0.0.256", "[::1]"])
+def test_a_trusted_proxy_that_is_not_an_address_or_network_fails_loudly(load, entry):
+    with pytest.raises(ImproperlyConfigured, match=r"NEWSROOM_TRUSTED_PROXIES: .* is not an IP"):
+        load(DJANGO_DEBUG="1", NEWSROOM_TRUSTED_PROXIES=f"127.0.0.1,{entry}")
 
 
 def test_database_url_selects_postgresql(load):

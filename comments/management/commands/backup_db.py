@@ -26,6 +26,10 @@ class Command(BaseCommand):
         partial = target.with_name(f".{target.name}.partial")
         partial.unlink(missing_ok=True)
         try:
+            # A backup holds every reader's email and address: readable by its
+            # owner only. Made empty here with that mode, which VACUUM INTO and
+            # pg_dump keep when they write into it.
+            os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             if connection.vendor == "sqlite":
                 self._sqlite(partial)
             elif connection.vendor == "postgresql":
