@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 MAX_SEED_BYTES = 16 * 1024 * 1024
@@ -49,6 +48,9 @@ _GLYPH_BULLETS = frozenset("•◦○▪■□‣·")
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _AUTHOR_LINE = re.compile(r"^(?P<name>\S.{0,79}?)\s+Link$")
 _LOST_CHARS = frozenset("?\ufffd")
+# Unicode's control characters (category Cc) but tab, line feed, form feed and
+# carriage return; one regex pass, where a Python loop took 1.6 s on 16 MB.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _BIDI_AND_INVISIBLE = dict.fromkeys(
     [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 )
@@ -104,7 +106,7 @@ def decode_seed(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SeedError(f"file is not valid UTF-8 (bad byte at offset {exc.start})") from None
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
+    controls = _CONTROLS.subn("", text)[1]
     if controls > max(8, len(text) // 100):
         raise SeedError("file looks binary (too many control characters)")
     return text
@@ -227,11 +229,18 @@ class _Parser:
         return None
 
     def _opens_comments(self, header_at: int) -> bool:
-        """A header is followed by indented list items, the form, or nothing."""
-        for line in self.lines[header_at + 1 :]:
-            if not line.strip():
-                continue
+        """A header is followed by indented list items, the form, or nothing.
+
+        Indexed, never sliced: a copy of the rest of the file for every
+        header-like line made parsing quadratic (1.2 MB took 47 s). The scan
+        stops at the next line of text, so each blank line is read once.
+        """
+        lines = self.lines
+        for i in range(header_at + 1, len(lines)):
+            line = lines[i]
             stripped = line.strip()
+            if not stripped:
+                continue
             if line[0].isspace():
                 return bool(_NUMBERED.match(stripped) or _BULLET.match(stripped))
             return bool(_FORM_TRAILER.match(stripped))
