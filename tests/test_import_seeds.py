@@ -390,6 +390,33 @@ def test_hidden_files_in_a_folder_are_not_seeds(tmp_path):
     assert Article.objects.count() == 1
 
 
+def test_symbolic_link_in_a_seeds_folder_is_refused_naming_the_link(tmp_path):
+    folder = seed_copy(tmp_path, SECOND)
+    system_file = tmp_path / "system.txt"
+    system_file.write_text("root:x:0:0\n\nA file outside the seeds folder.\n", encoding="utf-8")
+    (folder / "passwd.txt").symlink_to(system_file)
+
+    out, err, failure = import_failing(folder)
+
+    assert err == (
+        f"passwd.txt: skipped: symbolic link to {system_file}: "
+        "seeds are read from regular files only\n"
+    )
+    assert "1 of 2 seed paths failed" in str(failure)
+    assert list(Article.objects.values_list("source_name", flat=True)) == [SECOND]
+    assert f"{SECOND}: created" in out
+
+
+def test_symbolic_link_named_on_the_command_line_is_refused_too(tmp_path):
+    link = tmp_path / "seed.txt"
+    link.symlink_to(SEEDS / SECOND)
+
+    _, err, _ = import_failing(link)
+
+    assert err.startswith("seed.txt: skipped: symbolic link to ")
+    assert Article.objects.count() == 0
+
+
 def test_file_that_fails_midway_leaves_nothing_behind(monkeypatch):
     def broken(**kwargs):
         Comment.objects.create(article=kwargs["article"], body="half-written")
