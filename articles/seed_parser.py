@@ -51,16 +51,17 @@ _LOST_CHARS = frozenset("?\ufffd")
 # Unicode's control characters (category Cc) but tab, line feed, form feed and
 # carriage return; one regex pass, where a Python loop took 1.6 s on 16 MB.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
-_BIDI_AND_INVISIBLE = dict.fromkeys(
-    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-)
+# Zero-width characters, bidi embeddings, overrides and isolates. A regex, not
+# str.translate: translating looks up every character, 0.6 s on 9 MB.
+_BIDI_AND_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
 class SeedError(ValueError):
     """The file cannot be read as a seed dump; the message says why."""
 
 
-@dataclass
+# Slots: a 16 MB file holds over 100,000 comments.
+@dataclass(slots=True)
 class ParsedComment:
     body: str
     author: str | None
@@ -114,12 +115,12 @@ def decode_seed(data: bytes) -> str:
 
 def clean_text(value: str) -> str:
     """Drop bidi overrides and zero-width characters that can disguise text."""
-    return value.translate(_BIDI_AND_INVISIBLE)
+    return _BIDI_AND_INVISIBLE.sub("", value)
 
 
 def parse_seed(data: bytes | str) -> ParsedArticle:
     text = decode_seed(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
-    lines = [clean_text(line).expandtabs(4).rstrip() for line in _LINE_END.split(text)]
+    lines = [line.expandtabs(4).rstrip() for line in _LINE_END.split(clean_text(text))]
     return _Parser(lines).parse()
 
 
@@ -130,6 +131,10 @@ def _is_lost_text(body: str) -> bool:
 
 class _Item:
     """A comment while it is being read: its raw body lines and open reply list."""
+
+    __slots__ = (
+        "key", "last_reply_number", "level", "line", "lines", "marker", "number", "replies",
+    )
 
     def __init__(self, level: int, line: int, key: str, marker: str, first: str):
         self.level = level
