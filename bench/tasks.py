@@ -32,7 +32,7 @@ from articles.models import Article  # noqa: E402
 from articles.services import statistics_refresh  # noqa: E402
 from bench.discussions import body, discussion, seed_text  # noqa: E402
 from comments.models import Comment  # noqa: E402
-from comments.services import threads_import  # noqa: E402
+from comments.seed_import import threads_import  # noqa: E402
 
 _COMMENT = re.compile(r'<li id="c(\d+)"')
 

@@ -19,7 +19,7 @@ from articles import services as article_services
 from articles.models import Article
 from articles.seed_parser import LOST_TEXT_REASON, MAX_DEPTH
 from comments.models import Comment
-from tests.helpers import on_postgresql, on_sqlite, post
+from tests.helpers import import_seeds, on_postgresql, on_sqlite, post, write_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +27,6 @@ PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "seeds"
 FIRST = "000_e59a3ae772f0d3c8.txt"
 SECOND = "003_dad6d2c0e65eec47.txt"
-
-
-def import_seeds(*paths, **options) -> tuple[str, str]:
-    out, err = StringIO(), StringIO()
-    call_command("import_seeds", *map(str, paths), stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
 
 
 def import_failing(*paths) -> tuple[str, str, CommandError]:
@@ -64,13 +58,6 @@ def seed_copy(tmp_path: Path, *names: str) -> Path:
     for name in names:
         shutil.copyfile(SEEDS / name, folder / name)
     return folder
-
-
-def write_seed(folder: Path, name: str, *lines: str) -> Path:
-    folder.mkdir(exist_ok=True)
-    path = folder / name
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 # The two seeds, as their pages showed them.
@@ -204,7 +191,7 @@ def test_same_file_under_another_folder_is_the_same_article(tmp_path):
     assert Comment.objects.count() == 7
 
 
-def test_changed_file_updates_its_article_and_merges_comments_by_position(
+def test_changed_file_updates_its_article_and_merges_comments_by_content(
     tmp_path, assert_tree_sound
 ):
     folder = seed_copy(tmp_path, FIRST)

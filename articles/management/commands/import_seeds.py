@@ -54,11 +54,15 @@ class Command(BaseCommand):
         )
         if outcome.updated:
             line += f", {outcome.updated} updated"
+        if outcome.missing:
+            line += f", {outcome.missing} missing from the file (kept)"
+        if outcome.left_alone:
+            line += f", {outcome.left_alone} changes left alone"
         if outcome.held:
             line += f"; held for moderation: {'; '.join(outcome.held)}"
         self.stdout.write(line)
-        for warning in parsed.warnings:
-            self.stdout.write(f"  {path.name}: note: {warning}")
+        for note in [*parsed.warnings, *outcome.notes]:
+            self.stdout.write(f"  {path.name}: note: {note}")
         return not dry_run
 
 
