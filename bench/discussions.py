@@ -46,9 +46,9 @@ _NAMES = (
 )
 
 
-def body(rng: random.Random) -> str:
-    """A comment body of 200 to 600 characters, in one to three paragraphs."""
-    target = rng.randint(201, 598)
+def body(rng: random.Random, lengths: tuple[int, int] = (201, 598)) -> str:
+    """A comment body of 200 to 600 characters (or ``lengths``), in one to three paragraphs."""
+    target = rng.randint(*lengths)
     words: list[str] = []
     while sum(map(len, words)) + len(words) < target:
         words.append(rng.choice(_WORDS))
@@ -60,7 +60,9 @@ def body(rng: random.Random) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def discussion(n: int, *, seed: int) -> list[ParsedComment]:
+def discussion(
+    n: int, *, seed: int, lengths: tuple[int, int] = (201, 598)
+) -> list[ParsedComment]:
     """``n`` comments: about 30% top-level, the rest replies to random earlier ones.
 
     Keys are the seed parser's positional keys (``3.1`` is the first reply to
@@ -77,7 +79,7 @@ def discussion(n: int, *, seed: int) -> list[ParsedComment]:
             siblings, prefix = parent.replies, parent.key + "."
         author = rng.choice(_NAMES) if rng.random() < 0.9 else None
         comment = ParsedComment(
-            body=body(rng), author=author, line=line, key=f"{prefix}{len(siblings) + 1}"
+            body=body(rng, lengths), author=author, line=line, key=f"{prefix}{len(siblings) + 1}"
         )
         siblings.append(comment)
         made.append(comment)

@@ -1,4 +1,5 @@
-"""Newsroom's benchmark: prints every figure of issues 3 and 7 in one run.
+"""Newsroom's benchmark: prints every figure of issues 3 and 7, and issue 12's seed
+figures (bench/import_bench.py), in one run.
 
     .venv/bin/python bench/run.py [--quick] [--postgres]
 
@@ -150,6 +151,7 @@ class Bench:
         self._render(articles)
         self._load(articles)
         self._imports()
+        self._seeds()
         print(
             f"({self.dbs.name} done in {time.perf_counter() - started:.0f} s; "
             f"load average now {os.getloadavg()[0]:.1f})\n"
@@ -506,6 +508,28 @@ class Bench:
             raise SystemExit(f"import_seeds {folder} failed:\n{done.stderr[-3000:]}")
         imported = sum(int(n) for n in re.findall(r"(\d+) comments imported", done.stdout))
         return seconds, imported
+
+    # -- 6. Seeds ---------------------------------------------------------------
+
+    def _seeds(self) -> None:
+        """bench/import_bench.py on a copy of the migrated template; it prints its figures."""
+        verdicts = self.folder / f"seed-verdicts-{self.dbs.name}.json"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.import_bench",
+                "--database-url",
+                self.dbs.create("reimport", template="template"),
+                "--verdicts",
+                str(verdicts),
+            ],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+        )
+        self.verdicts += json.loads(verdicts.read_text())
+        print()
 
     # -- helpers ----------------------------------------------------------------
 

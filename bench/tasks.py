@@ -8,6 +8,7 @@ them and reads the JSON each prints on stdout.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -32,7 +33,7 @@ from articles.models import Article  # noqa: E402
 from articles.services import statistics_refresh  # noqa: E402
 from bench.discussions import body, discussion, seed_text  # noqa: E402
 from comments.models import Comment  # noqa: E402
-from comments.services import threads_import  # noqa: E402
+from comments.seed_import import threads_import  # noqa: E402
 
 _COMMENT = re.compile(r'<li id="c(\d+)"')
 
@@ -151,6 +152,13 @@ def write_seeds(folder: Path, *, files: int, comments: int | None) -> None:
         (folder / f"{i:04d}_bench.txt").write_text(text, encoding="utf-8")
 
 
+def snapshot() -> dict[int, str]:
+    """A digest of each comment row's every column, by pk: what a re-import changed."""
+    columns = [field.attname for field in Comment._meta.concrete_fields]
+    rows = Comment.objects.order_by().values_list("pk", *columns).iterator(chunk_size=5000)
+    return {pk: hashlib.md5(repr(row).encode()).hexdigest() for pk, *row in rows}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -164,11 +172,14 @@ def main() -> None:
     seeds_parser.add_argument("folder", type=Path)
     seeds_parser.add_argument("--files", type=int, default=1)
     seeds_parser.add_argument("--comments", type=int)
+    commands.add_parser("snapshot")
     args = parser.parse_args()
     if args.command == "build":
         result = build(args.sizes)
     elif args.command == "render":
         result = render(args.articles, args.comment_pages, args.runs)
+    elif args.command == "snapshot":
+        result = snapshot()
     else:
         write_seeds(args.folder, files=args.files, comments=args.comments)
         result = {}

@@ -104,6 +104,7 @@ class CommentAdmin(admin.ModelAdmin):
         "status",
         ("article", ArticleListFilter),
         "is_imported",
+        "missing_from_source",
         ReportedListFilter,
         "created",
     ]
@@ -131,21 +132,25 @@ class CommentAdmin(admin.ModelAdmin):
             _("Moderation"),
             {
                 "fields": [
-                    "status", "moderation_reason", "moderated_by", "moderated_at", "report_count",
+                    "status", "moderation_reason", "moderated_by", "moderated_at", "edited_by",
+                    "edited_at", "report_count",
                 ]
             },
         ),
         (
             _("Import"),
-            {"classes": ["collapse"], "fields": ["is_imported", "import_source", "import_key"]},
+            {
+                "classes": ["collapse"],
+                "fields": ["is_imported", "import_source", "import_key", "missing_from_source"],
+            },
         ),
     ]
     # Readers' own words: only a superuser may edit them (to redact an address, say).
     reader_words = ["body", "author_name", "email"]
     readonly_fields = [
         "article", "parent", "user", "ip_address", "created", "status", "moderation_reason",
-        "moderated_by", "moderated_at", "report_count", "is_imported", "import_source",
-        "import_key",
+        "moderated_by", "moderated_at", "edited_by", "edited_at", "report_count", "is_imported",
+        "import_source", "import_key", "missing_from_source",
     ]
 
     def get_queryset(self, request):
@@ -302,7 +307,11 @@ class CommentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if form.changed_data:
             services.comment_edit(
-                comment=obj, body=obj.body, author_name=obj.author_name, email=obj.email
+                comment=obj,
+                body=obj.body,
+                author_name=obj.author_name,
+                email=obj.email,
+                editor=request.user,
             )
 
     # The change page: the comment in its thread, with the moderation buttons.

@@ -115,6 +115,19 @@ class Comment(MPTTModel):
         verbose_name=_("moderated by"),
     )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    # Recorded so a seed re-import never undoes a redaction.
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("edited by"),
+    )
+    edited_at = models.DateTimeField(
+        _("edited at"), null=True, blank=True, help_text=_("When staff last changed its words.")
+    )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     report_count = models.PositiveIntegerField(
         _("reports"),
@@ -136,7 +149,21 @@ class Comment(MPTTModel):
         _("import key"),
         max_length=100,
         blank=True,
-        help_text=_("Position in the seed thread, e.g. 3.1 for the first reply to the third."),
+        help_text=_(
+            "Position in the seed file that imported it, e.g. 3.1 for the first reply to the "
+            "third comment. Later versions of the file may move it; re-imports match by content."
+        ),
+    )
+    import_digest = models.CharField(
+        _("import digest"),
+        max_length=32,
+        blank=True,
+        help_text=_("Digest of the author and text the seed file gave: how a re-import finds it."),
+    )
+    missing_from_source = models.BooleanField(
+        _("missing from the seed file"),
+        default=False,
+        help_text=_("Imported, but gone from a later version of its seed file; kept."),
     )
 
     objects = CommentQuerySet.as_manager()
@@ -157,13 +184,6 @@ class Comment(MPTTModel):
             models.Index(fields=["article", "status", "created"], name="comment_article_status"),
             models.Index(fields=["status", "created"], name="comment_queue"),
             models.Index(fields=["ip_address", "created"], name="comment_flood"),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "import_key"],
-                condition=~models.Q(import_key=""),
-                name="comment_unique_import_key",
-            ),
         ]
 
     def __str__(self):

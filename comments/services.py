@@ -1,4 +1,5 @@
-"""Every write to comments goes through here: posting, importing, moderating.
+"""Every write to comments goes through here (posting, moderating, editing) or,
+for seed imports, through ``comments.seed_import``, which takes the same locks.
 
 django-mptt takes no locks, so two concurrent inserts can corrupt lft/rght or
 hand two roots one tree_id. Each tree write runs inside ``transaction.atomic``
@@ -10,16 +11,14 @@ tree ids, so a reply only waits for writers of its own thread.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.admin.models import DELETION, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -27,9 +26,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from articles.models import Article
 from comments.history import log_changes
 from comments.models import Comment, RejectedPost, Report
-
-if TYPE_CHECKING:
-    from articles.seed_parser import ParsedComment
 
 # Deeper threads are unreadable, and mptt's rebuild (check_trees --fix)
 # recurses once per level.
@@ -211,108 +207,6 @@ def post_reject(
     )
 
 
-def _next_tree_id() -> int:
-    return (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
-
-
-def _imported(
-    parsed: ParsedComment, *, article: Article, source_name: str, now
-) -> Comment:
-    return Comment(
-        article=article,
-        author_name=(parsed.author or "")[:80],
-        body=parsed.body,
-        status=Comment.Status.PENDING if parsed.hold_reason else Comment.Status.PUBLISHED,
-        moderation_reason=parsed.hold_reason or "",
-        created=now,
-        is_imported=True,
-        import_source=f"{source_name}:{parsed.line}"[:300],
-        import_key=parsed.key,
-    )
-
-
-def threads_import(
-    *, article: Article, threads: Sequence[ParsedComment], source_name: str
-) -> list[Comment]:
-    """Create whole new threads in bulk: tree fields computed here, one INSERT per level.
-
-    Must run inside the caller's transaction. No per-row mptt updates: each
-    thread gets a fresh tree_id, so nothing else in the table moves.
-    """
-    if not threads:
-        return []
-    tree_write_lock(None)
-    tree_id = _next_tree_id()
-    now = timezone.now()
-    by_level: dict[int, list[tuple[Comment, Comment | None]]] = {}
-    for root in threads:
-        counter = 1
-        # (parsed, parent instance, level, entering?) driven by an explicit
-        # stack: seeds may nest deeper than Python's recursion limit.
-        stack: list[tuple[ParsedComment, Comment | None, int, Comment | None]] = [
-            (root, None, 0, None)
-        ]
-        while stack:
-            parsed, parent, level, entered = stack.pop()
-            if entered is not None:
-                entered.rght = counter
-                counter += 1
-                continue
-            node = _imported(parsed, article=article, source_name=source_name, now=now)
-            node.tree_id, node.level, node.lft = tree_id, level, counter
-            counter += 1
-            by_level.setdefault(level, []).append((node, parent))
-            stack.append((parsed, parent, level, node))
-            stack.extend((reply, node, level + 1, None) for reply in reversed(parsed.replies))
-        tree_id += 1
-    created: list[Comment] = []
-    for level in sorted(by_level):
-        rows = by_level[level]
-        for node, parent in rows:
-            node.parent_id = parent.pk if parent is not None else None
-        created.extend(Comment.objects.bulk_create([node for node, _ in rows], batch_size=500))
-    discussion_changed(article.pk)
-    return created
-
-
-def comments_reimport(
-    *, article: Article, comments: Iterable[ParsedComment], source_name: str
-) -> tuple[int, int]:
-    """Merge a changed seed into an imported article, matching comments by position.
-
-    New comments are added where the file puts them; changed text is updated;
-    comments no longer in the file are kept. Returns (added, updated).
-    """
-    existing = {c.import_key: c for c in article.comments.exclude(import_key="")}
-    added = updated = 0
-    now = timezone.now()
-    for parsed in comments:
-        current = existing.get(parsed.key)
-        if current is not None:
-            author = (parsed.author or "")[:80]
-            # Text a later dump lost to encoding must not overwrite (and publish
-            # over) the text we already have.
-            changed = (current.body, current.author_name) != (parsed.body, author)
-            if changed and not parsed.hold_reason:
-                current.body, current.author_name = parsed.body, author
-                current.save(update_fields=["body", "author_name"])
-                updated += 1
-            continue
-        parent_key = parsed.key.rpartition(".")[0]
-        parent = existing.get(parent_key) if parent_key else None
-        node = _imported(parsed, article=article, source_name=source_name, now=now)
-        if parent is not None:
-            node.parent = _lock_thread_of(parent.pk)
-        else:
-            tree_write_lock(None)
-        node.save()
-        existing[parsed.key] = node
-        added += 1
-    if added or updated:
-        discussion_changed(article.pk)
-    return added, updated
-
-
 @transaction.atomic
 def report_create(
     *,
@@ -462,11 +356,17 @@ def moderation_due(queryset, *, action: str) -> int:
 
 
 @transaction.atomic
-def comment_edit(*, comment: Comment, body: str, author_name: str, email: str) -> Comment:
-    """Change what a comment says, e.g. an administrator redacting a phone number."""
+def comment_edit(
+    *, comment: Comment, body: str, author_name: str, email: str, editor
+) -> Comment:
+    """Change what a comment says, e.g. an administrator redacting a phone number.
+
+    Who and when are recorded: a seed re-import never changes an edited comment.
+    """
     comment.body, comment.author_name, comment.email = body, author_name, email
+    comment.edited_by, comment.edited_at = editor, timezone.now()
     comment.full_clean(exclude=["parent", "article"])
-    comment.save(update_fields=["body", "author_name", "email"])
+    comment.save(update_fields=["body", "author_name", "email", "edited_by", "edited_at"])
     discussion_changed(comment.article_id)
     return comment
 

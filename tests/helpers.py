@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from io import StringIO
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from articles.models import Article
@@ -62,3 +65,17 @@ def create_tree(article=None, spec=None) -> SimpleNamespace:
         nodes[name] = node
         stack.extend((child, grand, node) for child, grand in reversed(replies.items()))
     return SimpleNamespace(**nodes)
+
+
+def import_seeds(*paths, **options) -> tuple[str, str]:
+    """Run the import_seeds command; return what it wrote to stdout and stderr."""
+    out, err = StringIO(), StringIO()
+    call_command("import_seeds", *map(str, paths), stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def write_seed(folder: Path, name: str, *lines: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -452,6 +452,31 @@ def test_a_superuser_may_redact_a_comment_and_the_article_page_shows_it(admin_cl
 
 
 @pytest.mark.django_db
+def test_a_superusers_edit_records_who_made_it_and_when(admin_client, admin_user):
+    comment = post(make_article(), body="Call me on 555 0100")
+
+    admin_client.post(
+        change_url(comment),
+        {"body": "Call me on [redacted]", "author_name": "Reader", "email": "",
+         "reports-TOTAL_FORMS": "0", "reports-INITIAL_FORMS": "0"},
+    )
+
+    comment = reload(comment)
+    assert comment.edited_by == admin_user
+    assert comment.edited_at is not None
+
+
+@pytest.mark.django_db
+def test_the_queue_filters_comments_missing_from_their_seed_file(desk):
+    article = make_article()
+    kept, missing = post(article), post(article)
+    Comment.objects.filter(pk=missing.pk).update(is_imported=True, missing_from_source=True)
+
+    assert queue(desk, missing_from_source__exact="1") == [missing]
+    assert queue(desk, missing_from_source__exact="0") == [kept]
+
+
+@pytest.mark.django_db
 def test_the_change_page_lists_the_reports_read_only(desk):
     comment = post(make_article())
     services.report_create(comment=comment, reason=Report.Reason.MISINFORMATION, note="Wrong year")

@@ -19,7 +19,7 @@ from articles import services as article_services
 from articles.models import Article
 from articles.seed_parser import LOST_TEXT_REASON, MAX_DEPTH
 from comments.models import Comment
-from tests.helpers import on_postgresql, on_sqlite, post
+from tests.helpers import import_seeds, on_postgresql, on_sqlite, post, write_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +27,6 @@ PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "seeds"
 FIRST = "000_e59a3ae772f0d3c8.txt"
 SECOND = "003_dad6d2c0e65eec47.txt"
-
-
-def import_seeds(*paths, **options) -> tuple[str, str]:
-    out, err = StringIO(), StringIO()
-    call_command("import_seeds", *map(str, paths), stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
 
 
 def import_failing(*paths) -> tuple[str, str, CommandError]:
@@ -64,13 +58,6 @@ def seed_copy(tmp_path: Path, *names: str) -> Path:
     for name in names:
         shutil.copyfile(SEEDS / name, folder / name)
     return folder
-
-
-def write_seed(folder: Path, name: str, *lines: str) -> Path:
-    folder.mkdir(exist_ok=True)
-    path = folder / name
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 # The two seeds, as their pages showed them.
@@ -204,7 +191,7 @@ def test_same_file_under_another_folder_is_the_same_article(tmp_path):
     assert Comment.objects.count() == 7
 
 
-def test_changed_file_updates_its_article_and_merges_comments_by_position(
+def test_changed_file_updates_its_article_and_merges_comments_by_content(
     tmp_path, assert_tree_sound
 ):
     folder = seed_copy(tmp_path, FIRST)
@@ -388,6 +375,33 @@ def test_hidden_files_in_a_folder_are_not_seeds(tmp_path):
     _, err = import_seeds(folder)
     assert err == ""
     assert Article.objects.count() == 1
+
+
+def test_symbolic_link_in_a_seeds_folder_is_refused_naming_the_link(tmp_path):
+    folder = seed_copy(tmp_path, SECOND)
+    system_file = tmp_path / "system.txt"
+    system_file.write_text("root:x:0:0\n\nA file outside the seeds folder.\n", encoding="utf-8")
+    (folder / "passwd.txt").symlink_to(system_file)
+
+    out, err, failure = import_failing(folder)
+
+    assert err == (
+        f"passwd.txt: skipped: symbolic link to {system_file}: "
+        "seeds are read from regular files only\n"
+    )
+    assert "1 of 2 seed paths failed" in str(failure)
+    assert list(Article.objects.values_list("source_name", flat=True)) == [SECOND]
+    assert f"{SECOND}: created" in out
+
+
+def test_symbolic_link_named_on_the_command_line_is_refused_too(tmp_path):
+    link = tmp_path / "seed.txt"
+    link.symlink_to(SEEDS / SECOND)
+
+    _, err, _ = import_failing(link)
+
+    assert err.startswith("seed.txt: skipped: symbolic link to ")
+    assert Article.objects.count() == 0
 
 
 def test_file_that_fails_midway_leaves_nothing_behind(monkeypatch):

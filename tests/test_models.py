@@ -146,16 +146,6 @@ def test_thread_display_keeps_every_status_in_tree_order_so_replies_keep_their_p
     ]
 
 
-def test_import_key_is_unique_within_an_article_only():
-    first, second = make_article(), make_article()
-    Comment.objects.create(article=first, body="a", import_key="1")
-    Comment.objects.create(article=second, body="b", import_key="1")
-    Comment.objects.create(article=first, body="site comment")
-    Comment.objects.create(article=first, body="another site comment")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Comment.objects.create(article=first, body="c", import_key="1")
-
-
 def test_moderators_have_their_own_permission():
     assert ("moderate_comment", "Can moderate comments") in [
         (codename, str(name)) for codename, name in Comment._meta.permissions

@@ -348,11 +348,13 @@ def test_thread_delete_of_a_whole_thread_leaves_the_other_threads(moderator, ass
 
 
 @pytest.mark.django_db
-def test_editing_a_comment_saves_the_words_and_refreshes_the_discussion():
+def test_editing_a_comment_saves_the_words_and_refreshes_the_discussion(moderator):
     comment = post(make_article(), body="Call me on 555 0100")
     before = version(comment.article)
 
-    services.comment_edit(comment=comment, body="Call me on [redacted]", author_name="R.", email="")
+    services.comment_edit(
+        comment=comment, body="Call me on [redacted]", author_name="R.", email="", editor=moderator
+    )
 
     comment.refresh_from_db()
     assert (comment.body, comment.author_name) == ("Call me on [redacted]", "R.")
@@ -360,11 +362,25 @@ def test_editing_a_comment_saves_the_words_and_refreshes_the_discussion():
 
 
 @pytest.mark.django_db
+def test_editing_a_comment_records_who_edited_it_and_when(moderator):
+    comment = post(make_article(), body="Call me on 555 0100")
+    assert (comment.edited_by, comment.edited_at) == (None, None)
+
+    services.comment_edit(
+        comment=comment, body="Call me on [redacted]", author_name="R.", email="", editor=moderator
+    )
+
+    comment.refresh_from_db()
+    assert comment.edited_by == moderator
+    assert comment.edited_at is not None
+
+
+@pytest.mark.django_db
 def test_editing_a_comment_to_an_empty_body_is_rejected():
     comment = post(make_article(), body="Something")
 
     with pytest.raises(ValidationError):
-        services.comment_edit(comment=comment, body="", author_name="R.", email="")
+        services.comment_edit(comment=comment, body="", author_name="R.", email="", editor=None)
 
     comment.refresh_from_db()
     assert comment.body == "Something"

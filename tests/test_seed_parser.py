@@ -5,6 +5,7 @@ The parser is pure Python, so nothing here touches the database.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -492,6 +493,28 @@ def test_bad_input_raises_seed_error_saying_why(data, reason):
 def test_file_over_the_size_limit_is_refused_before_decoding():
     with pytest.raises(SeedError, match="limit"):
         parse_seed(b"T" * (MAX_SEED_BYTES + 1))
+
+
+# Linear time: `make run` parses every seed on every start.
+
+HEADER_LIKE_LINES = 200_000
+
+
+@pytest.mark.timeout(60)
+def test_header_like_lines_parse_in_linear_time():
+    # 2.4 MB parses in about half a second. The quadratic parser, which copied
+    # the rest of the file for every header-like line, took over 50 s, more
+    # than ten times the bound; bench/ measures the full 16 MB.
+    raw = ("A title\n\n" + "12 Comments\n" * HEADER_LIKE_LINES).encode()
+
+    started = time.perf_counter()
+    parsed = parse_seed(raw)
+    elapsed = time.perf_counter() - started
+
+    # The last one opens an empty comment section: nothing follows it.
+    assert (parsed.title, parsed.comments, parsed.declared_count) == ("A title", [], 12)
+    assert parsed.paragraphs[0].count("12 Comments") == HEADER_LIKE_LINES - 1
+    assert elapsed < 4, f"{HEADER_LIKE_LINES:,} header-like lines took {elapsed:.1f} s"
 
 
 # Properties.

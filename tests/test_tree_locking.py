@@ -98,3 +98,35 @@ def test_imports_running_beside_posting_keep_every_tree_sound(tmp_path, assert_t
     all_roots = Comment.objects.filter(parent=None)
     assert all_roots.values("tree_id").distinct().count() == all_roots.count()
     assert_tree_sound()
+
+
+def test_reimports_adding_replies_beside_readers_replying_keep_every_tree_sound(
+    tmp_path, assert_tree_sound
+):
+    first = ["Re-imported", "", "Body.", "", "2 Comments", ""]
+    first += ["  1. one", "    1. reply", "  2. two"]
+    second = [*first[:-1], "    2. added", "  2. two", "    1. added too"]
+    seeds = []
+    for n in range(WORKERS // 2):
+        path = tmp_path / f"{n:03}.txt"
+        path.write_text("\n".join(first) + "\n", encoding="utf-8")
+        call_command("import_seeds", str(path), stdout=StringIO())
+        path.write_text("\n".join(second) + "\n", encoding="utf-8")
+        seeds.append(path)
+    targets = list(Comment.objects.filter(is_imported=True).select_related("article"))
+
+    def work(n):
+        if n < len(seeds):
+            call_command("import_seeds", str(seeds[n]), stdout=StringIO())
+        else:
+            for i in range(POSTS_EACH):
+                target = targets[(n * POSTS_EACH + i) % len(targets)]
+                post(target.article, target, body=f"reader {n}.{i}")
+
+    in_parallel(work, WORKERS)
+
+    assert Comment.objects.filter(is_imported=True).count() == 5 * len(seeds)
+    site_replies = Comment.objects.filter(is_imported=False)
+    assert site_replies.count() == (WORKERS - len(seeds)) * POSTS_EACH
+    assert Comment.objects.filter(missing_from_source=True).count() == 0
+    assert_tree_sound()

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -40,11 +41,7 @@ class Command(BaseCommand):
 
     def _import(self, path: Path, *, dry_run: bool) -> bool:
         """Import one file and report it; True when the database changed."""
-        if path.stat().st_size > MAX_SEED_BYTES:
-            raise SeedError(
-                f"file is {path.stat().st_size:,} bytes; the limit is {MAX_SEED_BYTES:,}"
-            )
-        raw = path.read_bytes()
+        raw = _read_seed(path)
         parsed = parse_seed(raw)
         outcome = article_import(source_name=path.name, raw=raw, parsed=parsed, dry_run=dry_run)
         if outcome.action == "unchanged":
@@ -57,23 +54,50 @@ class Command(BaseCommand):
         )
         if outcome.updated:
             line += f", {outcome.updated} updated"
+        if outcome.missing:
+            line += f", {outcome.missing} missing from the file (kept)"
+        if outcome.left_alone:
+            line += f", {outcome.left_alone} changes left alone"
         if outcome.held:
             line += f"; held for moderation: {'; '.join(outcome.held)}"
         self.stdout.write(line)
-        for warning in parsed.warnings:
-            self.stdout.write(f"  {path.name}: note: {warning}")
+        for note in [*parsed.warnings, *outcome.notes]:
+            self.stdout.write(f"  {path.name}: note: {note}")
         return not dry_run
 
 
+def _read_seed(path: Path) -> bytes:
+    """The file's bytes, never read through a symbolic link.
+
+    A link in the seeds folder could publish any file the importer can read
+    (/etc/passwd became an article). O_NOFOLLOW refuses a file swapped for a
+    link after the check, and the size comes from the file actually opened.
+    """
+    if path.is_symlink():
+        raise SeedError(
+            f"symbolic link to {os.readlink(path)}: seeds are read from regular files only"
+        )
+    with open(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if size > MAX_SEED_BYTES:
+            raise SeedError(f"file is {size:,} bytes; the limit is {MAX_SEED_BYTES:,}")
+        return file.read()
+
+
 def _seed_files(paths: list[str]) -> tuple[list[Path], list[str]]:
+    """Files named, and the files of folders named; links are kept so they are refused by name."""
     files, missing = [], []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             files.extend(
-                sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if (p.is_symlink() or p.is_file()) and not p.name.startswith(".")
+                )
             )
-        elif path.is_file():
+        elif path.is_symlink() or path.is_file():
             files.append(path)
         else:
             missing.append(raw)

@@ -1,0 +1,342 @@
+"""Re-importing a changed seed file: comments found by content, what people did kept."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article
+from comments import services
+from comments.models import Comment
+from tests.helpers import import_seeds, on_postgresql, post, write_seed
+
+pytestmark = pytest.mark.django_db
+
+TITLE = "The bridge vote"
+A = "Call me on 555 0100 if you know who pays for the bridge."
+B = "The bridge was promised ten years ago, before the last election."
+C = "Who pays for the repairs once it opens?"
+D = "Buy cheap watches at example.com today."
+
+
+def seed(folder, *comments: str, body: str = "The council voted on teh bridge.", name="vote.txt"):
+    """A numbered dump of ``comments``; a comment's replies are lines indented deeper."""
+    items, number = [], 0
+    for comment in comments:
+        if comment.startswith("  "):
+            items.append(f"  {comment}")
+        else:
+            number += 1
+            items += ["", f"  {number}. {comment}"]
+    tops = sum(1 for comment in comments if not comment.startswith("  "))
+    return write_seed(folder, name, TITLE, "", body, "", f"{tops} Comments", *items)
+
+
+def by_body(body: str) -> Comment:
+    return Comment.objects.get(body=body)
+
+
+def rows() -> dict[int, dict]:
+    return {row["id"]: row for row in Comment.objects.values()}
+
+
+def thread_bodies(article_comments) -> list:
+    """The article's threads as nested (body, replies) pairs, in page order."""
+    nodes = {}
+    roots = []
+    for comment in article_comments.order_by("tree_id", "lft"):
+        node = nodes[comment.pk] = (comment.body, [])
+        (nodes[comment.parent_id][1] if comment.parent_id else roots).append(node)
+    return roots
+
+
+def test_moderation_survives_a_reimport_of_a_file_with_a_comment_deleted_and_a_typo_fixed(
+    tmp_path, moderator, assert_tree_sound
+):
+    # Issue 12's scenario: B deleted from the file, a typo fixed in the article.
+    path = seed(tmp_path / "seeds", A, B, C, D)
+    import_seeds(path)
+    a, b, c, d = map(by_body, (A, B, C, D))
+    admin = User.objects.create_superuser("admin", password="x")
+    services.comment_edit(
+        comment=a, body=A.replace("555 0100", "[redacted]"), author_name="", email="", editor=admin
+    )
+    reader_reply = post(a.article, b, body="It was twelve years, actually.")
+    services.comments_moderate(
+        Comment.objects.filter(pk=d.pk), action="remove", moderator=moderator
+    )
+    before = rows()
+    seed(tmp_path / "seeds", A, C, D, body="The council voted on the bridge.")
+
+    out, err = import_seeds(path)
+
+    after = rows()
+    assert set(after) == set(before)
+    assert after[a.pk]["body"] == "Call me on [redacted] if you know who pays for the bridge."
+    assert after[a.pk] == before[a.pk]
+    assert after[b.pk] == {**before[b.pk], "missing_from_source": True}
+    assert after[reader_reply.pk] == before[reader_reply.pk]
+    assert after[reader_reply.pk]["parent_id"] == b.pk
+    assert after[c.pk] == before[c.pk]
+    assert after[d.pk] == before[d.pk]
+    assert after[d.pk]["status"] == Comment.Status.REMOVED
+    assert Article.objects.get().body == "The council voted on the bridge."
+    assert "0 comments imported" in out and "1 missing from the file (kept)" in out
+    assert f"note: comment {b.pk} (from vote.txt:9) is no longer in the file: kept" in out
+    assert err == ""
+    assert_tree_sound()
+
+
+def test_unchanged_comments_keep_their_rows_when_one_is_inserted_at_the_top(
+    tmp_path, assert_tree_sound
+):
+    path = seed(tmp_path / "seeds", A, "  1. A reply to A.", B, C)
+    import_seeds(path)
+    before = rows()
+    seed(tmp_path / "seeds", "A new first comment.", A, "  1. A reply to A.", B, C)
+
+    out, _ = import_seeds(path)
+
+    after = rows()
+    (added,) = set(after) - set(before)
+    assert {pk: after[pk] for pk in before} == before
+    assert after[added]["body"] == "A new first comment."
+    # A thread of its own after the others: before them would renumber every
+    # later thread in the table.
+    assert after[added]["tree_id"] > max(row["tree_id"] for row in before.values())
+    assert "1 comments imported" in out
+    assert_tree_sound()
+
+
+def test_a_new_reply_goes_in_its_place_among_its_siblings(tmp_path, assert_tree_sound):
+    path = seed(tmp_path / "seeds", A, "  1. First reply.", "  2. Second reply.", B)
+    import_seeds(path)
+    article = Article.objects.get()
+    reader_reply = post(article, by_body(A), body="A reader's reply.")
+    other_thread = list(Comment.objects.filter(body__in=[B]).values())
+    seed(
+        tmp_path / "seeds",
+        A, "  1. First reply.", "  2. A reply added later.", "  3. Second reply.", B,
+    )
+
+    import_seeds(path)
+
+    assert thread_bodies(article.comments) == [
+        (A, [
+            ("First reply.", []),
+            ("A reply added later.", []),
+            ("Second reply.", []),
+            ("A reader's reply.", []),
+        ]),
+        (B, []),
+    ]
+    assert Comment.objects.get(pk=reader_reply.pk).parent_id == by_body(A).pk
+    assert list(Comment.objects.filter(body__in=[B]).values()) == other_thread
+    assert_tree_sound()
+
+
+def test_new_replies_in_several_places_of_one_thread_keep_it_sound(tmp_path, assert_tree_sound):
+    path = seed(tmp_path / "seeds", A, "  1. One.", "    1. One one.", "  2. Two.", B)
+    import_seeds(path)
+    article = Article.objects.get()
+    seed(
+        tmp_path / "seeds",
+        A, "  1. New first.", "  2. One.", "    1. New under one.", "    2. One one.",
+        "      1. Deepest.", "  3. Two.", "  4. New last.", "    1. Under new last.", B,
+    )
+
+    out, _ = import_seeds(path)
+
+    assert thread_bodies(article.comments) == [
+        (A, [
+            ("New first.", []),
+            ("One.", [("New under one.", []), ("One one.", [("Deepest.", [])])]),
+            ("Two.", []),
+            ("New last.", [("Under new last.", [])]),
+        ]),
+        (B, []),
+    ]
+    assert "5 comments imported" in out
+    assert_tree_sound()
+
+
+def test_a_changed_comment_nobody_touched_takes_the_files_new_text(tmp_path):
+    path = seed(tmp_path / "seeds", A, B, C)
+    import_seeds(path)
+    b = by_body(B)
+    seed(tmp_path / "seeds", A, B.replace("ten years", "eleven years"), C)
+
+    out, _ = import_seeds(path)
+
+    assert Comment.objects.get(pk=b.pk).body == B.replace("ten years", "eleven years")
+    assert Comment.objects.count() == 3
+    assert "0 comments imported" in out and "1 updated" in out
+
+
+def touch(kind: str, comment: Comment, moderator) -> None:
+    if kind == "moderated":
+        services.comments_moderate(
+            Comment.objects.filter(pk=comment.pk), action="spam", moderator=moderator
+        )
+    elif kind == "edited by staff":
+        services.comment_edit(
+            comment=comment, body=comment.body, author_name="", email="", editor=moderator
+        )
+    else:
+        post(comment.article, comment, body="A reader answers.")
+
+
+@pytest.mark.parametrize("kind", ["moderated", "edited by staff", "answered on the site"])
+def test_the_files_change_to_a_comment_a_person_touched_is_reported_and_left_alone(
+    tmp_path, moderator, kind
+):
+    path = seed(tmp_path / "seeds", A, B, C)
+    import_seeds(path)
+    b = by_body(B)
+    touch(kind, b, moderator)
+    before = Comment.objects.filter(pk=b.pk).values().get()
+    seed(tmp_path / "seeds", A, B.replace("ten years", "eleven years"), C)
+
+    out, _ = import_seeds(path)
+
+    assert Comment.objects.filter(pk=b.pk).values().get() == before
+    assert "1 changes left alone" in out
+    assert f"note: line 9: comment {b.pk} was {kind}; the file's change to it is left alone" in out
+
+
+def test_a_comment_gone_from_the_file_is_kept_with_its_replies_marked_missing(
+    tmp_path, assert_tree_sound
+):
+    path = seed(tmp_path / "seeds", A, B, "  1. A reply to B.", "    1. And to that.", C)
+    import_seeds(path)
+    seed(tmp_path / "seeds", A, C)
+
+    out, _ = import_seeds(path)
+
+    assert Comment.objects.count() == 5
+    missing = Comment.objects.filter(missing_from_source=True).order_by("lft")
+    assert [c.body for c in missing] == [B, "A reply to B.", "And to that."]
+    assert {c.status for c in missing} == {Comment.Status.PUBLISHED}
+    assert "3 missing from the file (kept)" in out
+    assert_tree_sound()
+
+
+def test_a_comment_back_in_the_file_is_no_longer_marked_missing(tmp_path):
+    path = seed(tmp_path / "seeds", A, B, C)
+    import_seeds(path)
+    b = by_body(B)
+    seed(tmp_path / "seeds", A, C)
+    import_seeds(path)
+    seed(tmp_path / "seeds", A, B, C)
+
+    out, _ = import_seeds(path)
+
+    assert not Comment.objects.get(pk=b.pk).missing_from_source
+    assert Comment.objects.count() == 3
+    assert f"note: comment {b.pk} is back in the file" in out
+
+
+def test_deleting_a_comment_and_editing_the_next_keeps_each_text_on_its_own_row(tmp_path):
+    path = seed(tmp_path / "seeds", A, B, C, D)
+    import_seeds(path)
+    b, c = by_body(B), by_body(C)
+    edited = "Who pays for the repairs once the bridge opens?"
+    seed(tmp_path / "seeds", A, edited, D)
+
+    import_seeds(path)
+
+    assert Comment.objects.get(pk=c.pk).body == edited
+    b = Comment.objects.get(pk=b.pk)
+    assert (b.body, b.missing_from_source) == (B, True)
+    assert Comment.objects.count() == 4
+
+
+def test_equal_comments_under_one_parent_are_told_apart_by_their_order(tmp_path):
+    path = seed(tmp_path / "seeds", A, "  1. +1", "  2. +1", B)
+    import_seeds(path)
+    first, second = Comment.objects.filter(body="+1").order_by("lft")
+    post(first.article, second, body="Agreed with the second one.")
+    seed(tmp_path / "seeds", A, "  1. +1", "  2. +1", "  3. +1", B)
+
+    out, _ = import_seeds(path)
+
+    assert Comment.objects.filter(body="+1").count() == 3
+    assert "1 comments imported" in out
+    assert list(Comment.objects.filter(body="+1").order_by("lft"))[:2] == [first, second]
+
+
+def test_reimport_runs_no_statements_on_the_rows_it_leaves_alone(tmp_path):
+    path = seed(tmp_path / "seeds", *[f"Comment number {n}." for n in range(60)])
+    import_seeds(path)
+    seed(tmp_path / "seeds", "A new first comment.", *[f"Comment number {n}." for n in range(60)])
+
+    with CaptureQueriesContext(connection) as queries:
+        import_seeds(path)
+
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert [sql.split(" SET")[0].split(" (")[0] for sql in writes] == [
+        'INSERT INTO "comments_comment"',
+        'UPDATE "articles_article"',
+        'UPDATE "articles_article"',
+    ]
+
+
+@pytest.mark.postgres
+@on_postgresql
+def test_new_replies_lock_their_threads_before_the_rows_are_read_again(tmp_path):
+    path = seed(tmp_path / "seeds", A, B)
+    import_seeds(path)
+    thread = by_body(B).tree_id
+    seed(tmp_path / "seeds", A, B, "  1. A reply added later.")
+
+    with CaptureQueriesContext(connection) as queries:
+        import_seeds(path)
+
+    statements = [q["sql"] for q in queries]
+    locks = [i for i, sql in enumerate(statements) if "pg_advisory_xact_lock(" in sql]
+    reads = [i for i, sql in enumerate(statements) if '"comments_comment"."import_digest"' in sql]
+    assert any(f", {thread})" in statements[i] for i in locks)
+    assert len(reads) == 2 and reads[0] < locks[-1] < reads[1]
+
+
+@pytest.mark.postgres
+@on_postgresql
+def test_replies_added_to_many_threads_lock_the_table_instead(tmp_path, assert_tree_sound):
+    threads = [f"Thread {n}." for n in range(501)]
+    path = seed(tmp_path / "seeds", *threads)
+    import_seeds(path)
+    seed(tmp_path / "seeds", *[line for t in threads for line in (t, "  1. A late reply.")])
+
+    with CaptureQueriesContext(connection) as queries:
+        out, _ = import_seeds(path)
+
+    assert any("LOCK TABLE" in q["sql"] for q in queries)
+    assert "501 comments imported" in out
+    assert_tree_sound()
+
+
+def test_the_migration_gives_earlier_imports_digests_and_marks_what_they_cannot_show(tmp_path):
+    migration = importlib.import_module("comments.migrations.0007_import_matching")
+    path = seed(tmp_path / "seeds", A, B, C)
+    import_seeds(path)
+    article = Article.objects.get()
+    digests = dict(Comment.objects.values_list("pk", "import_digest"))
+    a, b, c = map(by_body, (A, B, C))
+    # As 0006 left them: no digests; A redacted (unrecorded); C from an older file.
+    Comment.objects.update(import_digest="")
+    Comment.objects.filter(pk=a.pk).update(body="[redacted]")
+    Comment.objects.filter(pk=c.pk).update(import_key="9")
+
+    migration.backfill(apps, None)
+
+    after = {row.pk: row for row in article.comments.all()}
+    assert after[a.pk].import_digest == digests[a.pk]
+    assert after[a.pk].edited_at is not None
+    assert (after[b.pk].import_digest, after[b.pk].edited_at) == (digests[b.pk], None)
+    assert after[c.pk].missing_from_source
+    assert not after[a.pk].missing_from_source and not after[b.pk].missing_from_source
