@@ -321,7 +321,7 @@ def test_replies_added_to_many_threads_lock_the_table_instead(tmp_path, assert_t
 
 
 def test_the_migration_gives_earlier_imports_digests_and_marks_what_they_cannot_show(tmp_path):
-    migration = importlib.import_module("comments.migrations.0007_import_matching")
+    migration = importlib.import_module("comments.migrations.0008_import_matching")
     path = seed(tmp_path / "seeds", A, B, C)
     import_seeds(path)
     article = Article.objects.get()
