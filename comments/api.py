@@ -110,9 +110,9 @@ def _article_url(request, article: Article, page: int | None = None) -> str:
 
 
 def _comment_url(request, article: Article) -> Callable[[int], str]:
-    return lambda pk: request.build_absolute_uri(
-        reverse("comments:api_comment", args=[article.slug, pk])
-    )
+    # Reversed once, not per comment: pages hold hundreds of them.
+    base = _article_url(request, article)
+    return lambda pk: f"{base}comments/{pk}/"
 
 
 def _encode(data: dict) -> bytes:
