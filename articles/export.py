@@ -1,63 +1,91 @@
 """The archive format: articles with their nested threads as plain data.
 
-``export_threads`` prints it, the JSON API serves its public variant, and
-tests read it to compare threads with what their pages showed.
+``export_threads`` prints the archive: every comment, with its status. The
+JSON API serves the public variant, built from the comments a reader's page
+shows (``comments.threads``, which asks ``comments.selectors``): a tombstone
+there carries its id and its replies, and no text, author, time or status.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from articles.models import Article
 from comments.models import Comment
-from comments.threads import displayed, nest
+from comments.threads import nest
 
 
-def _comment(comment: Comment, *, public: bool) -> dict:
-    hidden = public and getattr(comment, "tombstone", False)
+def article_fields(article: Article) -> dict:
+    return {
+        "slug": article.slug,
+        "title": article.title,
+        "byline": article.byline or None,
+        "source": article.source_name,
+        "paragraphs": article.paragraphs,
+        "declared_comment_count": article.declared_comment_count,
+        "comments_open": article.comments_open,
+    }
+
+
+def _archived(comment: Comment) -> dict:
     return {
         "id": comment.pk,
-        "author": None if hidden else comment.known_author,
-        "body": "" if hidden else comment.body,
+        "author": comment.known_author,
+        "body": comment.body,
         "status": comment.status,
         "created": comment.created.isoformat(),
         "replies": [],
     }
 
 
-def _forest(comments: Sequence[Comment], *, public: bool) -> list[dict]:
+def _forest(comments: Sequence, node: Callable[[object], dict]) -> list[dict]:
     out: list[dict] = []
     # Walk with an explicit stack: threads may nest deeper than the recursion limit.
     stack = [(comment, out) for comment in reversed(nest(comments))]
     while stack:
         comment, siblings = stack.pop()
-        node = _comment(comment, public=public)
-        siblings.append(node)
-        stack.extend((reply, node["replies"]) for reply in reversed(comment.replies))
+        entry = node(comment)
+        siblings.append(entry)
+        stack.extend((reply, entry["replies"]) for reply in reversed(comment.replies))
     return out
 
 
-def export_articles(articles: Sequence[Article], *, public: bool = False) -> dict:
-    """All comments for the archive; for the public, what a reader sees, minus private fields."""
+def export_articles(articles: Sequence[Article]) -> dict:
+    """Every article with all its comments, whatever their status: the archive."""
     comments_by_article: dict[int, list[Comment]] = {a.pk: [] for a in articles}
     queryset = Comment.objects.filter(article__in=list(comments_by_article)).select_related("user")
     for comment in queryset.order_by("article_id", "tree_id", "lft"):
         comments_by_article[comment.article_id].append(comment)
-    result = []
-    for article in articles:
-        comments = comments_by_article[article.pk]
-        if public:
-            comments = displayed(comments)
-        result.append(
+    return {
+        "articles": [
             {
-                "slug": article.slug,
-                "title": article.title,
-                "byline": article.byline or None,
-                "source": article.source_name,
-                "paragraphs": article.paragraphs,
-                "declared_comment_count": article.declared_comment_count,
-                "comments_open": article.comments_open,
-                "comments": _forest(comments, public=public),
+                **article_fields(article),
+                "comments": _forest(comments_by_article[article.pk], _archived),
             }
-        )
-    return {"articles": result}
+            for article in articles
+        ]
+    }
+
+
+def public_comments(shown: Sequence, *, more_url: Callable[[int], str]) -> list[dict]:
+    """The nested public form of a laid-out page of comments (``comments.threads``).
+
+    ``tombstone`` marks a hidden comment kept for its replies (its author,
+    body and time are blank, and nothing says why it is hidden);
+    ``awaiting_moderation`` marks the reader's own held comment; ``more`` is
+    where replies deeper than the page goes continue (``more_url(pk)``).
+    """
+
+    def node(comment) -> dict:
+        return {
+            "id": comment.pk,
+            "tombstone": comment.tombstone,
+            "awaiting_moderation": comment.awaiting,
+            "author": comment.known_author,
+            "body": comment.body,
+            "created": comment.created.isoformat() if comment.created else None,
+            "more": more_url(comment.pk) if comment.continues else None,
+            "replies": [],
+        }
+
+    return _forest(shown, node)

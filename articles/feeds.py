@@ -1,10 +1,19 @@
+"""Atom feeds: the latest articles, and each article's latest comments.
+
+Summaries are ``type="html"``: a feed reader renders them as markup, so they
+hold the HTML the pages show (escaped text, linked the same way), never the
+raw text, in which a reader's ``<img onerror=…>`` would run.
+"""
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import linebreaks_filter
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
 from articles.models import Article
-from comments.models import Comment
+from comments.selectors import visible_comments
+from comments.templatetags.comment_text import comment_body
 
 
 class LatestArticlesFeed(Feed):
@@ -20,7 +29,7 @@ class LatestArticlesFeed(Feed):
         return article.title
 
     def item_description(self, article):
-        return Truncator(article.body).words(60)
+        return linebreaks_filter(Truncator(article.body).words(60), autoescape=True)
 
     def item_author_name(self, article):
         return article.byline or None
@@ -30,6 +39,13 @@ class LatestArticlesFeed(Feed):
 
 
 class ArticleCommentsFeed(Feed):
+    """The article's 50 latest published comments.
+
+    What the article page shows a reader with no held comments of their own:
+    feed readers fetch without the reader's session, and what they fetch is
+    kept and passed on where a held comment could not be taken back.
+    """
+
     feed_type = Atom1Feed
 
     def get_object(self, request, slug):
@@ -42,10 +58,13 @@ class ArticleCommentsFeed(Feed):
         return article.get_absolute_url()
 
     def items(self, article):
+        # Read in the order of the (article, status, created, id) index, ties
+        # between imported comments included: 50 rows, not the article's all.
         return (
-            Comment.objects.visible()
+            visible_comments()
             .for_article(article)
             .select_related("user", "article")
+            .defer("article__source_text")
             .order_by("-created", "-pk")[:50]
         )
 
@@ -53,7 +72,7 @@ class ArticleCommentsFeed(Feed):
         return f"{comment.display_author}: {Truncator(comment.body).words(12)}"
 
     def item_description(self, comment):
-        return comment.body
+        return comment_body(comment.body)
 
     def item_author_name(self, comment):
         return comment.display_author

@@ -97,13 +97,15 @@ class Article(models.Model):
         editable=False,
         help_text=_("Bumped by every comment write; keys the cached thread."),
     )
-    created = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-id"]
+        # The list and the feed read the newest articles in this order, ties included.
+        indexes = [models.Index(fields=["created", "id"], name="article_latest")]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
 

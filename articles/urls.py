@@ -9,5 +9,4 @@ urlpatterns = [
     path("articles/<slug:slug>/feed/", feeds.ArticleCommentsFeed(), name="comments_feed"),
     path("feeds/articles/", feeds.LatestArticlesFeed(), name="feed"),
     path("api/articles/", views.api_article_list, name="api_list"),
-    path("api/articles/<slug:slug>/", views.api_article_detail, name="api_detail"),
 ]

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models.functions import Substr
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
-from articles.export import export_articles
 from articles.models import Article
 from comments.forms import CommentForm
-from comments.models import Comment
+from comments.selectors import own_held_ids, visible_comments
 from comments.sessions import comment_form_initial, own_pending_ids
 from comments.threads import render_thread, thread_pages, threads_for_page
 from newsroom.csrf import csrf_token
@@ -96,18 +95,16 @@ def article_detail(request, slug):
     article = Article.objects.for_page(slug)
     if article is None:
         raise Http404(_("No such article."))
-    own_ids = own_pending_ids(request)
-    personal = bool(own_ids) and article.comments.filter(pk__in=own_ids).in_moderation().exists()
-    own_ids = own_ids if personal else ()
+    own_ids = own_held_ids(article, own_pending_ids(request))
     initial = comment_form_initial(request)
     shared = (
-        not personal
+        not own_ids
         and not request.user.is_authenticated
         and not get_messages(request)
         and not initial
     )
-    pages = _thread_pages(article, own_ids)
-    page = Paginator(pages, 1).get_page(_requested_page(request, article, pages))
+    pages = discussion_pages(article, own_ids)
+    page = Paginator(pages, 1).get_page(_requested_page(request, article, pages, own_ids))
     if shared:
         not_modified = get_conditional_response(request, etag=_page_etag(request, article, page))
         if not_modified is not None:
@@ -153,7 +150,7 @@ def _discussion_key(article) -> str:
     return f"discussion:{article.pk}:{article.discussion_version}"
 
 
-def _page_key(article, page) -> str:
+def discussion_page_key(article, page) -> str:
     """A page of the discussion as shown: its version, and the article as last edited
     (the slug is in the thread's links; whether comments are open, in its Reply links)."""
     return (
@@ -162,7 +159,8 @@ def _page_key(article, page) -> str:
     )
 
 
-def _thread_pages(article, own_ids) -> list[tuple[int, ...]]:
+def discussion_pages(article, own_ids) -> list[tuple[int, ...]]:
+    """The article's pages of threads (``thread_pages``); the shared ones from the cache."""
     if own_ids:
         return thread_pages(article, own_ids)
     key = _discussion_key(article)
@@ -173,16 +171,21 @@ def _thread_pages(article, own_ids) -> list[tuple[int, ...]]:
     return pages
 
 
-def _requested_page(request, article, pages) -> int | str | None:
+def _requested_page(request, article, pages, own_ids) -> int | str | None:
     """``?page=N``, or ``?comment=<pk>``: the page holding that comment's thread.
 
     Links to a comment (after posting or reporting it) name the comment rather
     than its page, so writing one never has to lay out the whole discussion.
+    Only a comment the reader sees is looked for: which page a hidden one would
+    open must not tell that it exists.
     """
     wanted = request.GET.get("comment", "")
     if wanted.isascii() and wanted.isdigit() and len(wanted) <= 18:
         tree_id = (
-            article.comments.filter(pk=int(wanted)).values_list("tree_id", flat=True).first()
+            visible_comments(own_ids)
+            .filter(article=article, pk=int(wanted))
+            .values_list("tree_id", flat=True)
+            .first()
         )
         for number, tree_ids in enumerate(pages, start=1):
             if tree_id in tree_ids:
@@ -192,7 +195,7 @@ def _requested_page(request, article, pages) -> int | str | None:
 
 def _discussion(article, page, own_ids) -> dict:
     """The page's rendered thread and the comment count, from the cache when it can be."""
-    key = f"{_page_key(article, page)}:thread"
+    key = f"{discussion_page_key(article, page)}:thread"
     cached = None if own_ids else cache.get(key)
     if cached is None:
         tree_ids = page.object_list[0] if page.object_list else ()
@@ -201,7 +204,7 @@ def _discussion(article, page, own_ids) -> dict:
             "html": render_thread(
                 comments, base=article.get_absolute_url(), open=article.comments_open
             ),
-            "published_count": Comment.objects.for_article(article).visible().count(),
+            "published_count": visible_comments().for_article(article).count(),
         }
         if not own_ids:
             cache.set(key, cached, DISCUSSION_CACHE_SECONDS)
@@ -216,7 +219,7 @@ def _shared_page(request, article, page) -> HttpResponse | None:
 
     None when the page cannot be shared: some text on it holds the placeholder.
     """
-    key = f"{_page_key(article, page)}:page"
+    key = f"{discussion_page_key(article, page)}:page"
     parts = cache.get(key)
     if parts is None:
         context = {
@@ -248,23 +251,10 @@ def api_article_list(request):
                 "byline": a.byline or None,
                 "url": request.build_absolute_uri(a.get_absolute_url()),
                 "api_url": request.build_absolute_uri(
-                    reverse("articles:api_detail", args=[a.slug])
+                    reverse("comments:api_article", args=[a.slug])
                 ),
             }
             for a in articles
         ]
     }
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-
-
-@require_safe
-def api_article_detail(request, slug):
-    article = get_object_or_404(Article.objects.defer("source_text"), slug=slug)
-    etag = discussion_etag(article, "api")
-    not_modified = get_conditional_response(request, etag=etag)
-    if not_modified is not None:
-        return not_modified
-    data = export_articles([article], public=True)["articles"][0]
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    response["ETag"] = etag
-    return response

@@ -1,7 +1,7 @@
-"""Newsroom's benchmark: prints every figure of issues 3 and 7, and issue 12's seed
-figures (bench/import_bench.py), in one run.
+"""Newsroom's benchmark: prints every figure of issues 3, 7 and 12 in one run (the seed figures
+from bench/import_bench.py).
 
-    .venv/bin/python bench/run.py [--quick] [--postgres]
+    .venv/bin/python bench/run.py [--quick] [--postgres] [--big-only]
 
 Everything it creates lives in a fresh folder under /tmp (SQLite databases,
 collected static files, seed files, server logs) and, with --postgres, in
@@ -38,6 +38,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SIZES = (100, 1000, 10000)
+BIG = 100_000
 ONE_PAGE_SIZES = (100, 1000)
 REPLY_SIZES = (10, 10000)
 # django-comments-xtd on these machines (issues 3 and 7): ms to render N comments,
@@ -62,9 +63,14 @@ def main() -> None:
         action="store_true",
         help="also run everything on PostgreSQL, in databases created next to DATABASE_URL's",
     )
+    parser.add_argument(
+        "--big-only",
+        action="store_true",
+        help=f"only step 6, the public URLs of a {BIG:,}-comment article (no wrk needed)",
+    )
     args = parser.parse_args()
     wrk = shutil.which("wrk")
-    if wrk is None:
+    if wrk is None and not args.big_only:
         sys.exit(f"wrk is not installed; the load figures need it. Install it:\n  {WRK_INSTALL}")
     postgres_url = os.environ.get("DATABASE_URL", "")
     if args.postgres and not postgres_url.startswith(("postgres://", "postgresql://")):
@@ -72,6 +78,8 @@ def main() -> None:
 
     plan = Plan.quick() if args.quick else Plan()
     print(f"Newsroom bench, {date.today()}: {_machine(wrk)}")
+    if args.big_only:
+        plan.steps = ("big",)
     print(f"mode: {'quick' if args.quick else 'full'} ({plan})")
     load = os.getloadavg()[0]
     print(f"load average at start: {load:.1f}")
@@ -98,6 +106,7 @@ class Plan:
     """How much of each measurement to do: the full run, or --quick."""
 
     def __init__(self, *, runs=5, load_seconds=5, posts=200, memory_requests=10_000):
+        self.steps = ("render", "load", "imports", "big")
         self.runs = runs
         self.load_seconds = load_seconds
         self.posts = posts
@@ -141,17 +150,21 @@ class Bench:
         self._manage("migrate", "--noinput", "-v0")
         if not (self.folder / "static").exists():
             self._manage("collectstatic", "--noinput", "-v0")
-        self.env["DATABASE_URL"] = self.dbs.create("pages", template="template")
-        built_at = time.perf_counter()
-        articles = self._task("build", *map(str, sorted({*SIZES, *REPLY_SIZES})))
-        print(
-            f"built {sum(len(a['comment_pks']) for a in articles.values()):,} comments "
-            f"in {time.perf_counter() - built_at:.1f} s\n"
-        )
-        self._render(articles)
-        self._load(articles)
-        self._imports()
-        self._seeds()
+        steps = self.plan.steps
+        if "render" in steps:
+            self.env["DATABASE_URL"] = self.dbs.create("pages", template="template")
+            built_at = time.perf_counter()
+            articles = self._task("build", *map(str, sorted({*SIZES, *REPLY_SIZES})))
+            print(
+                f"built {sum(len(a['comment_pks']) for a in articles.values()):,} comments "
+                f"in {time.perf_counter() - built_at:.1f} s\n"
+            )
+            self._render(articles)
+            self._load(articles)
+            self._imports()
+            self._seeds()
+        if "big" in steps:
+            self._big()
         print(
             f"({self.dbs.name} done in {time.perf_counter() - started:.0f} s; "
             f"load average now {os.getloadavg()[0]:.1f})\n"
@@ -531,6 +544,50 @@ class Bench:
         self.verdicts += json.loads(verdicts.read_text())
         print()
 
+    # -- 7. A 100,000-comment article's public URLs -----------------------------
+
+    def _big(self) -> None:
+        self.env["DATABASE_URL"] = self.dbs.create("big", template="template")
+        started = time.perf_counter()
+        big = self._task("big", "--comments", str(BIG), "--runs", str(self.plan.runs))
+        print(
+            f"== 7. A {big['comments']:,}-comment article (one creation time, as imported), "
+            f"through Django without HTTP (built in {time.perf_counter() - started:.0f} s; "
+            f"median of {self.plan.runs}; cold: cache cleared before each run)"
+        )
+        rows = [
+            [
+                name,
+                f"{r['comments']:,}" if r["comments"] else "",
+                f"{r['cold_queries']}/{r['warm_queries']}",
+                f"{r['cold_ms']:.1f}",
+                f"{r['warm_ms']:.1f}",
+                f"{r['page_bytes']:,}",
+            ]
+            for name, r in big["pages"].items()
+        ]
+        _table(["page", "comments", "queries cold/warm", "cold ms", "warm ms", "bytes"], rows)
+        print()
+        api = {name: r for name, r in big["pages"].items() if name.startswith("API")}
+        slowest = max(r["cold_ms"] for r in api.values())
+        biggest = max(r["page_bytes"] for r in api.values())
+        self._verdict(
+            f"{BIG:,}-comment article: every API page measured, cold, <100 ms",
+            f"{slowest:.0f} ms (warm {max(r['warm_ms'] for r in api.values()):.1f} ms)",
+            slowest < 100,
+        )
+        self._verdict(
+            f"{BIG:,}-comment article: every API page measured <1 MB",
+            f"{biggest / 1e6:.2f} MB",
+            biggest < 1e6,
+        )
+        feed = big["pages"]["article feed (50 latest)"]
+        self._verdict(
+            f"{BIG:,}-comment article: its feed <50 ms",
+            f"{feed['cold_ms']:.0f} ms",
+            feed["cold_ms"] < 50,
+        )
+
     # -- helpers ----------------------------------------------------------------
 
     def _verdict(self, target: str, measured: str, ok: bool) -> None:
@@ -707,13 +764,16 @@ def _status(pid: int, field: str) -> int:
     return int(re.search(rf"^{field}:\s+(\d+) kB", text, re.MULTILINE)[1])
 
 
-def _machine(wrk: str) -> str:
+def _machine(wrk: str | None) -> str:
     cores = os.cpu_count()
-    wrk_version = subprocess.run([wrk, "-v"], capture_output=True, text=True).stdout.split()[:2]
-    return (
+    machine = (
         f"{cores} cores, {platform.machine()}, Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}, {' '.join(wrk_version)}"
+        f"SQLite {sqlite3.sqlite_version}"
     )
+    if wrk is None:
+        return machine
+    wrk_version = subprocess.run([wrk, "-v"], capture_output=True, text=True).stdout.split()[:2]
+    return f"{machine}, {' '.join(wrk_version)}"
 
 
 def _table(header: list[str], rows: list[list[str]]) -> None:

@@ -141,6 +141,46 @@ def _sizes(html: str) -> dict:
     }
 
 
+def big(n: int, runs: int) -> dict:
+    """Issue 12's public URLs on one article with ``n`` comments, imported as a seed
+    import does: the JSON API's first, middle and last pages, the article's feed, and
+    the article page beside them.
+
+    Built a few thousand threads at a time (so memory stays bounded), then given
+    one creation time, as comments imported from one file share.
+    """
+    roots = discussion(n, seed=n)
+    with transaction.atomic():
+        article = Article.objects.create(
+            title=f"An article with {n:,} comments", slug="bench-big", body="One.\n\nTwo."
+        )
+        for start in range(0, len(roots), 2000):
+            threads_import(
+                article=article, threads=roots[start : start + 2000], source_name="bench"
+            )
+        Comment.objects.filter(article=article).update(created=article.created)
+    del roots
+    statistics_refresh()
+    client = Client(SERVER_NAME="127.0.0.1")
+    last = client.get("/api/articles/bench-big/").json()["pages"]
+    results = {}
+    for name, path in [
+        ("API, page 1", "/api/articles/bench-big/"),
+        (f"API, page {last // 2}", f"/api/articles/bench-big/?page={last // 2}"),
+        (f"API, page {last} (last)", f"/api/articles/bench-big/?page={last}"),
+        ("article feed (50 latest)", "/articles/bench-big/feed/"),
+        ("article page, page 1", "/articles/bench-big/"),
+    ]:
+        results[name] = _timings(client, path, runs)
+        if path.startswith("/api/"):
+            results[name]["comments"] = _api_comments(client.get(path).json()["comments"])
+    return {"comments": Comment.objects.filter(article=article).count(), "pages": results}
+
+
+def _api_comments(nodes: list[dict]) -> int:
+    return sum(1 + _api_comments(node["replies"]) for node in nodes)
+
+
 def write_seeds(folder: Path, *, files: int, comments: int | None) -> None:
     """Seed dumps in ``folder``: ``files`` seed-sized ones (4 to 12 comments, like
     seeds/), or one with ``comments`` comments."""
@@ -168,6 +208,9 @@ def main() -> None:
     render_parser.add_argument("--articles", type=json.loads, required=True)
     render_parser.add_argument("--comment-pages", type=json.loads, default={})
     render_parser.add_argument("--runs", type=int, default=5)
+    big_parser = commands.add_parser("big")
+    big_parser.add_argument("--comments", type=int, default=100_000)
+    big_parser.add_argument("--runs", type=int, default=5)
     seeds_parser = commands.add_parser("seeds")
     seeds_parser.add_argument("folder", type=Path)
     seeds_parser.add_argument("--files", type=int, default=1)
@@ -180,6 +223,8 @@ def main() -> None:
         result = render(args.articles, args.comment_pages, args.runs)
     elif args.command == "snapshot":
         result = snapshot()
+    elif args.command == "big":
+        result = big(args.comments, args.runs)
     else:
         write_seeds(args.folder, files=args.files, comments=args.comments)
         result = {}

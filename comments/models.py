@@ -14,9 +14,6 @@ class CommentQuerySet(TreeQuerySet):
     def for_article(self, article):
         return self.filter(article=article)
 
-    def visible(self):
-        return self.filter(status=Comment.Status.PUBLISHED)
-
     def in_moderation(self):
         return self.filter(status=Comment.Status.PENDING)
 
@@ -180,8 +177,12 @@ class Comment(MPTTModel):
             models.Index(fields=["article", "tree_id"], name="comment_thread_order"),
             models.Index(fields=["article", "level", "tree_id"], name="comment_article_roots"),
             # Counts by status (the page's comment count, the list's latest
-            # comment) read this index alone, not the article's rows.
-            models.Index(fields=["article", "status", "created"], name="comment_article_status"),
+            # comment) read this index alone, not the article's rows; the
+            # article's feed reads its latest comments in this order, and
+            # imported comments share one ``created``, so the pk breaks the tie.
+            models.Index(
+                fields=["article", "status", "created", "id"], name="comment_article_status"
+            ),
             models.Index(fields=["status", "created"], name="comment_queue"),
             models.Index(fields=["ip_address", "created"], name="comment_flood"),
         ]
@@ -206,10 +207,6 @@ class Comment(MPTTModel):
     @property
     def display_author(self) -> str:
         return self.known_author or str(_("Anonymous"))
-
-    @property
-    def is_visible(self) -> bool:
-        return self.status == self.Status.PUBLISHED
 
 
 # A reply shifts ``lft`` and ``rght`` of the rows after it in its thread. With

@@ -16,7 +16,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext as _
 
+from articles.models import Article
 from comments.models import Comment, author_label
+from comments.selectors import PUBLISHED, is_visible, visible_q
 from comments.templatetags.comment_text import comment_body
 
 
@@ -28,7 +30,9 @@ class ThreadItem:
     """
 
     def __init__(
-        self, pk, parent_id, tree_id, lft, rght, level, status, body, created, display_author
+        self,
+        pk, parent_id, tree_id, lft, rght, level, status, body, created,
+        known_author, display_author,
     ):
         self.pk = pk
         self.parent_id = parent_id
@@ -39,15 +43,18 @@ class ThreadItem:
         self.status = status
         self.body = body
         self.created = created
+        # None when unknown (the public export says so); the page says "Anonymous".
+        self.known_author = known_author
         self.display_author = display_author
 
 
 def thread_items(queryset) -> list[ThreadItem]:
     anonymous = _("Anonymous")
-    return [
-        ThreadItem(*row[:9], author_label(*row[9:]) or anonymous)
-        for row in queryset.for_display()
-    ]
+    items = []
+    for row in queryset.for_display():
+        author = author_label(*row[9:])
+        items.append(ThreadItem(*row[:9], author, author or anonymous))
+    return items
 
 
 def displayed(
@@ -55,16 +62,21 @@ def displayed(
 ) -> list[ThreadItem]:
     """The comments a reader sees, in thread order, each marked for rendering.
 
-    Published comments show, and so do the reader's own pending ones (marked
-    ``awaiting``). A hidden comment that still has shown replies stays as a
-    tombstone so the replies keep their context; one without is left out.
+    What ``selectors.is_visible`` lets the reader see shows; their own pending
+    comments are marked ``awaiting``. A hidden comment that still has shown
+    replies stays as a tombstone so the replies keep their context; one without
+    is left out, and a tombstone keeps its place and nothing else: what it said,
+    who wrote it, when, and why it is hidden are blanked here, so no surface
+    can show them.
     """
     shown: dict[int, bool] = {}
     for comment in reversed(comments):
-        own = comment.status == Comment.Status.PENDING and comment.pk in own_ids
-        comment.awaiting = own
-        visible = comment.status == Comment.Status.PUBLISHED or own
+        visible = is_visible(comment.status, comment.pk, own_ids)
+        comment.awaiting = visible and comment.status != PUBLISHED
         comment.tombstone = not visible and shown.get(comment.pk, False)
+        if comment.tombstone:
+            comment.body = comment.status = ""
+            comment.known_author = comment.display_author = comment.created = None
         if visible or comment.tombstone:
             shown[comment.pk] = True
             if comment.parent_id is not None:
@@ -140,15 +152,17 @@ def thread_pages(article, own_ids: Collection[int] = ()) -> list[tuple[int, ...]
     size, and a thread whose root is hidden is shown only if it holds a comment
     the reader may see (asked of those threads alone).
     """
-    shown = Q(status=Comment.Status.PUBLISHED)
-    if own_ids:
-        shown |= Q(pk__in=list(own_ids))
+    shown = visible_q(own_ids)
     roots = (
         Comment.objects.filter(article=article, level=0)
         .alias(
             shown=Case(
                 When(shown, then=Value(True)),
-                default=Exists(Comment.objects.filter(shown, tree_id=OuterRef("tree_id"))),
+                default=Exists(
+                    Comment.objects.filter(
+                        shown, article=OuterRef("article"), tree_id=OuterRef("tree_id")
+                    )
+                ),
             )
         )
         .filter(shown=True)
@@ -183,10 +197,23 @@ def threads_for_page(
     )
 
 
-def subtree_with_context(
-    comment: Comment, own_ids: Collection[int] = ()
-) -> tuple[list[ThreadItem], list[ThreadItem]]:
-    """One query: ``comment``'s ancestors (for a context line) and its shaped subtree."""
+def comment_in_context(
+    *, slug: str, pk: int, own_ids: Collection[int] = ()
+) -> tuple[Article, list[ThreadItem], list[ThreadItem]] | None:
+    """A comment's page as the reader sees it: its article, its ancestors (for a
+    context line) and its shaped subtree, the comment first. Two queries.
+
+    None when the reader may not see it: no such comment on that article, or a
+    hidden one without a reply the reader sees (one with is a tombstone).
+    """
+    comment = (
+        Comment.objects.filter(pk=pk, article__slug=slug)
+        .select_related("article")
+        .defer("article__source_text")
+        .first()
+    )
+    if comment is None:
+        return None
     rows = thread_items(
         Comment.objects.filter(
             Q(lft__gte=comment.lft, rght__lte=comment.rght)
@@ -197,7 +224,9 @@ def subtree_with_context(
     shown = displayed(rows, own_ids)
     ancestors = [c for c in shown if c.lft < comment.lft]
     subtree = [c for c in shown if c.lft >= comment.lft]
-    return ancestors, lay_out(
+    if not subtree or subtree[0].pk != comment.pk:
+        return None
+    return comment.article, ancestors, lay_out(
         subtree, base_level=comment.level, max_depth=settings.NEWSROOM_MAX_VISIBLE_DEPTH
     )
 

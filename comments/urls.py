@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import views
+from comments import api, views
 
 app_name = "comments"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("articles/<slug:slug>/comments/<pk:pk>/", views.comment_detail, name="detail"),
     path("articles/<slug:slug>/comments/<pk:pk>/reply/", views.comment_post, name="reply"),
     path("articles/<slug:slug>/comments/<pk:pk>/report/", views.comment_report, name="report"),
+    path("api/articles/<slug:slug>/", api.api_article, name="api_article"),
+    path("api/articles/<slug:slug>/comments/<pk:pk>/", api.api_comment, name="api_comment"),
 ]

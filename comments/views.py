@@ -11,10 +11,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.models import Article
-from comments import rules, services, sessions
+from comments import rules, selectors, services, sessions
 from comments.forms import CommentForm, ReportForm
 from comments.models import Comment
-from comments.threads import render_thread, subtree_with_context
+from comments.threads import comment_in_context, render_thread
 from newsroom.client import client_ip
 
 logger = logging.getLogger("newsroom.comments")
@@ -47,7 +47,7 @@ def comment_post(request, slug, pk=None):
     article = get_object_or_404(Article.objects.defer("source_text"), slug=slug)
     parent = None
     if pk is not None:
-        parent = Comment.objects.filter(pk=pk).select_related("article", "user").first()
+        parent = selectors.replyable_comment(pk)
         if parent is None and request.method != "POST":
             raise Http404(_("No such comment."))
     form = CommentForm(
@@ -131,22 +131,20 @@ def _screen_and_save(post: dict) -> Comment:
 
 @require_safe
 def comment_detail(request, slug, pk):
-    comment = get_object_or_404(
-        Comment.objects.select_related("article"), pk=pk, article__slug=slug
-    )
-    own_ids = sessions.own_pending_ids(request)
-    ancestors, subtree = subtree_with_context(comment, own_ids)
-    if not subtree or subtree[0].pk != comment.pk:
+    found = comment_in_context(slug=slug, pk=pk, own_ids=sessions.own_pending_ids(request))
+    if found is None:
         raise Http404(_("This comment is not available."))
+    article, ancestors, subtree = found
     response = render(
         request,
         "comments/comment_detail.html",
         {
-            "article": comment.article,
-            "comment": comment,
+            "article": article,
+            # As the reader sees it: a tombstone names no author.
+            "comment": subtree[0],
             "ancestors": ancestors,
             "thread_html": render_thread(
-                subtree, base=comment.article.get_absolute_url(), open=comment.article.comments_open
+                subtree, base=article.get_absolute_url(), open=article.comments_open
             ),
         },
     )
@@ -159,11 +157,9 @@ def comment_detail(request, slug, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 @reader_form
 def comment_report(request, slug, pk):
+    # Only what the article page offers a Report link on: a published comment.
     comment = get_object_or_404(
-        Comment.objects.select_related("article", "user"),
-        pk=pk,
-        article__slug=slug,
-        status=Comment.Status.PUBLISHED,
+        selectors.visible_comments().select_related("article", "user"), pk=pk, article__slug=slug
     )
     form = ReportForm(request.POST or None)
     if sessions.has_reported(request, comment):

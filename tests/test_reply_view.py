@@ -163,7 +163,7 @@ def test_reply_to_another_articles_comment_is_rejected(reader):
     assert Comment.objects.count() == 1
 
 
-def test_reply_to_a_removed_comment_is_rejected(reader):
+def test_reply_to_a_removed_comment_is_refused_as_if_it_did_not_exist(reader):
     article = make_article(slug="story")
     parent = post(article, body="gone soon")
     services.comments_moderate(
@@ -172,7 +172,8 @@ def test_reply_to_a_removed_comment_is_rejected(reader):
 
     response = submit(reader, f"/articles/story/comments/{parent.pk}/reply/", "/articles/story/")
 
-    assertContains(response, "can no longer be replied to", status_code=400)
+    assertContains(response, "does not exist", status_code=400)
+    assertNotContains(response, "gone soon", status_code=400)
     assertContains(response, "Hello there", status_code=400)
     assert Comment.objects.count() == 1
 
