@@ -114,7 +114,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         # The discussion version only moves forward, in SQL, with each comment
-        # write (comments.services.discussion_changed). An edit saving the
+        # write (articles.pagecache.discussion_changed). An edit saving the
         # value it loaded before a reply landed would move it back and bring
         # that older cached page back, so an update never writes it. A copy (no
         # pk), a row forced in or one saved to another database is an insert.

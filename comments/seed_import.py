@@ -15,6 +15,7 @@ from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
 
 from articles.models import Article
+from articles.pagecache import discussion_changed
 from articles.seed_parser import ParsedComment
 from comments.models import Comment
 from comments.seed_match import (
@@ -26,7 +27,7 @@ from comments.seed_match import (
     plan_reimport,
     stored_author,
 )
-from comments.services import discussion_changed, tree_write_lock
+from comments.services import tree_write_lock
 
 # PostgreSQL keeps advisory locks in a shared table sized for a few thousand;
 # a re-import that adds replies to more threads than this locks the table.

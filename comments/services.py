@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from articles.models import Article
+from articles.pagecache import discussion_changed, discussions_changed
 from comments.history import log_changes
 from comments.models import Comment, RejectedPost, Report
 
@@ -44,19 +45,6 @@ def tree_write_lock(*tree_ids: int | None) -> None:
     with connection.cursor() as cursor:
         for key in keys:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, key])
-
-
-def discussion_changed(article_id: int) -> None:
-    """Bump the article's discussion version, which keys its cached thread."""
-    discussions_changed([article_id])
-
-
-def discussions_changed(article_ids) -> None:
-    """Bump the discussion version of each article in ``article_ids`` (ids, or a
-    subquery of them) once, in one statement."""
-    Article.objects.filter(pk__in=article_ids).update(
-        discussion_version=F("discussion_version") + 1
-    )
 
 
 def _lock_thread_of(comment_id: int) -> Comment:
