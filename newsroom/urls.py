@@ -16,6 +16,8 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"articles": ArticleSitemap}}, name="sitemap"),
+    path("accounts/", include("readers.urls")),
+    path("accounts/", include("allauth.urls")),
     path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]

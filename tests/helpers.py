@@ -6,11 +6,14 @@ import itertools
 from types import SimpleNamespace
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.db import connection
 
 from articles.models import Article
 from comments import services
 from comments.models import Comment
+from readers.services import profile_create
 
 _counter = itertools.count(1)
 
@@ -62,3 +65,13 @@ def create_tree(article=None, spec=None) -> SimpleNamespace:
         nodes[name] = node
         stack.extend((child, grand, node) for child, grand in reversed(replies.items()))
     return SimpleNamespace(**nodes)
+
+
+def make_reader(name: str, *, email: str = "", password: str | None = None, verified=True):
+    """An account called ``name``, as sign-up leaves one (and its address verified)."""
+    n = next(_counter)
+    user = get_user_model().objects.create_user(f"reader{n}", email=email, password=password)
+    profile_create(user=user, display_name=name)
+    if email:
+        EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    return user
