@@ -16,10 +16,11 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"articles": ArticleSitemap}}, name="sitemap"),
-    path("accounts/", include("readers.urls")),
-    path("accounts/", include("allauth.urls")),
     path("", include("comments.urls")),
     path("", include("articles.urls")),
+    # Last: the pages read most (articles, comments) resolve without trying these.
+    path("accounts/", include("readers.urls")),
+    path("accounts/", include("allauth.urls")),
 ]
 
 # A database that cannot be reached answers 503 "try again" (newsroom/errors.py).

@@ -263,11 +263,13 @@ def test_the_reset_link_sets_a_new_password(client):
     assertContains(sign_in(Client()), "are not correct")
 
 
-def test_a_signed_in_reader_changes_their_password(client):
+def test_changing_the_password_keeps_this_session_ends_the_others_and_tells_the_reader():
     user = make_reader("Ada", email="ada@example.com", password=PASSWORD)
-    client.force_login(user)
+    here, elsewhere = Client(), Client()
+    sign_in(here)
+    sign_in(elsewhere)
 
-    response = client.post(
+    response = here.post(
         "/accounts/password/change/",
         {"oldpassword": PASSWORD, "password1": "another long one", "password2": "another long one"},
     )
@@ -275,6 +277,10 @@ def test_a_signed_in_reader_changes_their_password(client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("another long one")
+    assert signed_in_as(here) == user
+    assertContains(elsewhere.get("/"), "Sign in")
+    assert [m.to for m in mail.outbox] == [["ada@example.com"]]
+    assert "password" in mail.outbox[0].subject.lower()
 
 
 def test_a_new_email_address_replaces_the_old_one_only_once_verified(client):
