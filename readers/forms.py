@@ -1,9 +1,7 @@
 from allauth.account import forms as allauth_forms
 from django import forms
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from readers import services
 from readers.models import DISPLAY_NAME_MAX_LENGTH
 from readers.names import clean_display_name
 
@@ -21,20 +19,14 @@ def _display_name_field() -> forms.CharField:
 
 
 class SignupForm(allauth_forms.SignupForm):
-    """allauth's sign-up (email and password) with the display name the account posts under."""
+    """allauth's sign-up (email and password) with the display name the account
+    posts under; readers.adapter saves them together."""
 
     display_name = _display_name_field()
     field_order = ["email", "display_name", "password1"]
 
     def clean_display_name(self) -> str:
         return clean_display_name(self.cleaned_data["display_name"])[0]
-
-    def save(self, request):
-        # One write: a name someone took since the check leaves no account behind.
-        with transaction.atomic():
-            user = super().save(request)
-            services.profile_create(user=user, display_name=self.cleaned_data["display_name"])
-        return user
 
 
 class DisplayNameForm(forms.Form):
