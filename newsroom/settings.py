@@ -226,8 +226,10 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Newsroom] "
 ACCOUNT_USER_DISPLAY = "readers.names.user_display"
-ACCOUNT_LOGOUT_REDIRECT_URL = "/"
-# Counted in the cache: across gunicorn workers only with REDIS_URL.
+# Counted in the cache: across gunicorn workers only with REDIS_URL. Per
+# address: behind the proxy DJANGO_BEHIND_PROXY trusts, the one it appended
+# to X-Forwarded-For, or every reader would share the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if env_bool("DJANGO_BEHIND_PROXY", False) else 0
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

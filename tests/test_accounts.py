@@ -248,6 +248,22 @@ def test_password_reset_requests_for_one_address_are_limited(client):
     assertContains(response, 'class="masthead"', status_code=429)
 
 
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_limits_count_the_address_the_proxy_appended(client):
+    emails = (f"reader{n}@example.com" for n in range(30))
+
+    def reset(forwarded_for):
+        return client.post(
+            "/accounts/password/reset/", {"email": next(emails)},
+            HTTP_X_FORWARDED_FOR=f"10.9.9.9, {forwarded_for}",
+        ).status_code
+
+    # 20 a minute per address: the 21st from one reader is refused, another's is not.
+    assert {reset("192.0.2.1") for _ in range(20)} == {302}
+    assert reset("192.0.2.1") == 429
+    assert reset("192.0.2.2") == 302
+
+
 def test_the_reset_link_sets_a_new_password(client):
     make_reader("Ada", email="ada@example.com", password=PASSWORD)
     client.post("/accounts/password/reset/", {"email": "ada@example.com"})
