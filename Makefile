@@ -7,8 +7,10 @@ WEB_CONCURRENCY ?= 2
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
 # `make run` serves plain HTTP on 127.0.0.1 with DEBUG off; a local secret
-# key is made once in .secret_key unless DJANGO_SECRET_KEY is set.
-RUN_ENV = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" DJANGO_HTTPS="$${DJANGO_HTTPS:-0}"
+# key is made once in .secret_key unless DJANGO_SECRET_KEY is set. Mail is
+# printed to the terminal unless EMAIL_URL says otherwise.
+RUN_ENV = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" DJANGO_HTTPS="$${DJANGO_HTTPS:-0}" \
+	EMAIL_URL="$${EMAIL_URL:-console:}"
 
 .PHONY: install run test lint browser-deps clean
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom.email_url import parse_email_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -48,6 +50,13 @@ def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Networ
     return networks
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -73,7 +82,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "mptt",
+    "allauth",
+    "allauth.account",
     "articles",
+    "readers",
     "comments",
 ]
 
@@ -85,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "newsroom.middleware.PrivateMessagesMiddleware",
@@ -164,7 +177,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-LOGIN_URL = "admin:login"
+# Readers sign in with their email address (allauth), staff in the admin with
+# their username. Both backends load the reader's profile with the user, so
+# showing the signed-in name costs no query.
+AUTHENTICATION_BACKENDS = [
+    "readers.backends.EmailBackend",
+    "readers.backends.UsernameBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
 
 # Security headers. HTTPS-only settings follow DJANGO_HTTPS, which defaults to
 # on in production; `make run` serves plain HTTP on 127.0.0.1 and turns it off.
@@ -195,6 +216,46 @@ LOGGING = {
             "level": os.environ.get("NEWSROOM_LOG_LEVEL", "INFO"),
         },
     },
+}
+
+# Mail: EMAIL_BACKEND and the EMAIL_* settings it needs, from one URL
+# (newsroom/email_url.py; README, "Accounts"). Unset, it is Django's default.
+globals().update(parse_email_url(os.environ.get("EMAIL_URL", "") or "smtp://localhost:25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "") or "webmaster@localhost"
+
+# Reader accounts (django-allauth): see README, "Accounts" and "Security".
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_FORMS = {"signup": "readers.forms.SignupForm"}
+ACCOUNT_ADAPTER = "readers.adapter.AccountAdapter"
+ACCOUNT_EMAIL_VERIFICATION = env_choice(
+    "NEWSROOM_ACCOUNT_EMAIL_VERIFICATION", ("mandatory", "optional"), "mandatory"
+)
+ACCOUNT_UNIQUE_EMAIL = True
+# One address per account; a new one replaces it once verified.
+ACCOUNT_CHANGE_EMAIL = True
+# The link in the message opens a page whose button confirms: mail scanners
+# that follow links must not verify an address.
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Newsroom] "
+ACCOUNT_USER_DISPLAY = "readers.names.user_display"
+# Counted in the cache: across gunicorn workers only with REDIS_URL. Per
+# address: behind the proxy DJANGO_BEHIND_PROXY trusts, the one it appended
+# to X-Forwarded-For, or every reader would share the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if env_bool("DJANGO_BEHIND_PROXY", False) else 0
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
 }
 
 # Newsroom's own behaviour: see README, "Configuration".

@@ -22,3 +22,6 @@ if os.environ.get("DJANGO_TEST_DB_NAME"):
 # Serve static files from the app and project folders, without collectstatic.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# Mail stays in memory (django.core.mail.outbox); tests that need SMTP say so.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

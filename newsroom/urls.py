@@ -18,6 +18,9 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {"articles": ArticleSitemap}}, name="sitemap"),
     path("", include("comments.urls")),
     path("", include("articles.urls")),
+    # Last: the pages read most (articles, comments) resolve without trying these.
+    path("accounts/", include("readers.urls")),
+    path("accounts/", include("allauth.urls")),
 ]
 
 # A database that cannot be reached answers 503 "try again" (newsroom/errors.py).

@@ -8,12 +8,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 
 from articles.models import Article
 from comments import services
 from comments.models import Comment
+from readers.services import profile_create
 
 _counter = itertools.count(1)
 
@@ -79,3 +82,13 @@ def write_seed(folder: Path, name: str, *lines: str) -> Path:
     path = folder / name
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def make_reader(name: str, *, email: str = "", password: str | None = None, verified=True):
+    """An account called ``name``, as sign-up leaves one (and its address verified)."""
+    n = next(_counter)
+    user = get_user_model().objects.create_user(f"reader{n}", email=email, password=password)
+    profile_create(user=user, display_name=name)
+    if email:
+        EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    return user

@@ -42,7 +42,7 @@ MODERATOR = ("moderator", "a-browser-test-password")
 def site(tmp_path_factory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("newsroom-site")
     with scratch_database(folder) as database_url:
-        env = server_env(database_url, folder / "static")
+        env = server_env(database_url, folder / "static", folder / "mail")
         setup = Site(url="", env=env)
         setup.manage("migrate", "--noinput")
         setup.manage("collectstatic", "--noinput", "--verbosity", "0")

@@ -16,8 +16,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email import message_from_bytes, policy
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
 from playwright.sync_api import Locator, Page
@@ -77,6 +78,21 @@ class Site:
         assert response.status_code == 303, response.text
         return pk_in(response.headers["location"])
 
+    def link_mailed_to(self, address: str) -> str:
+        """The path of the link in the last message the site mailed to ``address``
+        (the site writes its mail to files: EMAIL_URL is file://)."""
+        folder = Path(unquote(urlsplit(self.env["EMAIL_URL"]).path))
+        # Django's file backend ends each message with a line of 79 dashes.
+        chunks = [
+            chunk
+            for path in sorted(folder.iterdir(), key=lambda path: path.stat().st_mtime_ns)
+            for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n")
+            if chunk.strip()
+        ]
+        messages = [message_from_bytes(chunk, policy=policy.default) for chunk in chunks]
+        text = [m for m in messages if m["To"] == address][-1].get_body().get_content()
+        return urlsplit(re.search(r"https?://\S+", text)[0]).path
+
     def post_chain(self, slug: str, names: list[str]) -> list[int]:
         """A new thread in which each comment answers the one before; pks, top first."""
         pks: list[int] = []
@@ -133,13 +149,15 @@ def scratch_database(folder: Path) -> Iterator[str]:
             )
 
 
-def server_env(database_url: str, static_root: Path) -> dict[str, str]:
+def server_env(database_url: str, static_root: Path, mail_folder: Path) -> dict[str, str]:
     # A developer's own DJANGO_*/NEWSROOM_* settings (pre-moderation, blocked
-    # words, a shared Redis cache) would change what the journeys see.
+    # words, a shared Redis cache, a real mail server) would change what the
+    # journeys see, or send their mail.
+    own = {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEFAULT_FROM_EMAIL"}
     inherited = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "NEWSROOM_")) and key not in {"DATABASE_URL", "REDIS_URL"}
+        if not key.startswith(("DJANGO_", "NEWSROOM_")) and key not in own
     }
     return {
         **inherited,
@@ -149,6 +167,7 @@ def server_env(database_url: str, static_root: Path) -> dict[str, str]:
         "DJANGO_HTTPS": "0",
         "NEWSROOM_POSTS_PER_MINUTE": "0",
         "NEWSROOM_TEST_STATIC_ROOT": str(static_root),
+        "EMAIL_URL": mail_folder.as_uri(),
     }
 
 

@@ -1,0 +1,47 @@
+from allauth.account import forms as allauth_forms
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from readers.models import DISPLAY_NAME_MAX_LENGTH
+from readers.names import clean_display_name
+
+
+def _display_name_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Display name"),
+        max_length=DISPLAY_NAME_MAX_LENGTH,
+        help_text=_(
+            "Shown with your comments, and yours alone: no one else can take it, "
+            "or a name that looks the same."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up (email and password) with the display name the account
+    posts under; readers.adapter saves them together."""
+
+    display_name = _display_name_field()
+    field_order = ["email", "display_name", "password1"]
+
+    def clean_display_name(self) -> str:
+        return clean_display_name(self.cleaned_data["display_name"])[0]
+
+
+class DisplayNameForm(forms.Form):
+    display_name = _display_name_field()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_display_name(self) -> str:
+        return clean_display_name(self.cleaned_data["display_name"], user=self.user)[0]
+
+
+class AccountDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, delete my account. This cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
