@@ -23,9 +23,7 @@ class Row(NamedTuple):
 
     pk: int
     parent_id: int | None
-    tree_id: int
     lft: int
-    rght: int
     level: int
     status: str
     body: str
@@ -35,7 +33,7 @@ class Row(NamedTuple):
 
     @classmethod
     def read(cls, queryset) -> list[Row]:
-        return [cls(*row[:9], author_label(*row[9:])) for row in queryset.for_display()]
+        return [cls(*row[:7], author_label(*row[7:])) for row in queryset.for_display()]
 
 
 class Shown(NamedTuple):
