@@ -4,9 +4,9 @@ import string
 import pytest
 from django.core.cache import cache
 from django.middleware.csrf import CSRF_ALLOWED_CHARS
-from django.middleware.csrf import get_token as csrf_token
 from django.test import Client, RequestFactory
 
+from newsroom.csrf import csrf_token
 from tests.helpers import make_article
 
 pytestmark = pytest.mark.django_db
