@@ -1,19 +1,46 @@
-"""The article page's cache: the discussion version that keys it, and how it moves.
+"""The article page's cache: its keys, the discussion version that moves them,
+the page every reader without state of their own shares, and its ETags.
 
 Every comment write and moderation action bumps its article's discussion
 version in its own transaction, and every cached piece of the article page
-(the shared page, a page of rendered threads, the list's comment counts) is
-keyed by that version, so a cached piece is never invalidated: a new version
-is simply never found in the cache, and superseded entries age out.
+(the shared page, a page of rendered threads, the pages' layout, the list's
+comment counts, the API's pages) is keyed by that version and by the article's
+last edit (``updated``, which every save moves). So a cached piece is never
+invalidated: a new version is simply never found in the cache, and superseded
+entries age out. An edit saved from a stale copy cannot bring an older entry
+back either: its ``updated`` is new.
 """
 
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.db.models import F
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import quote_etag
 
 from articles.models import Article
+from newsroom.csrf import csrf_token
+
+# Entries are keyed by discussion version, so they never go stale; the
+# timeout only bounds how long superseded versions linger.
+CACHE_SECONDS = 60 * 60
+# Stands in for the reader's CSRF token in a cached page. Secret and new in
+# each process, so no reader's text can carry it into another reader's page
+# (and hex, so escaping leaves it as it is); workers share only the parts.
+_CSRF_PLACEHOLDER = secrets.token_hex(16)
+_CSRF_PLACEHOLDER_BYTES = _CSRF_PLACEHOLDER.encode()
+# The shared page is cached for ``?page=1`` to this: past it, a page rendered
+# for each number asked would only fill the cache.
+_SHARED_PAGES = 9999
 
 
 def discussion_changed(article_id: int) -> None:
-    """Bump the article's discussion version, which keys its cached thread."""
+    """Bump the article's discussion version, which keys its cached pieces."""
     discussions_changed([article_id])
 
 
@@ -23,3 +50,102 @@ def discussions_changed(article_ids) -> None:
     Article.objects.filter(pk__in=article_ids).update(
         discussion_version=F("discussion_version") + 1
     )
+
+
+def version(article: Article) -> str:
+    """What every cached piece of ``article``'s page is keyed by."""
+    return f"{article.pk}:{article.discussion_version}:{article.updated.timestamp():.6f}"
+
+
+def key(article: Article, piece: str) -> str:
+    """A cached piece of the article's discussion as it stands: ``piece`` names
+    it (``pages``, ``stats``...)."""
+    return f"discussion:{version(article)}:{piece}"
+
+
+def page_key(article: Article, number: int, piece: str) -> str:
+    """A piece of page ``number`` of the discussion as shown (whether comments are
+    open is in its Reply links)."""
+    return key(article, f"{number}:{int(article.comments_open)}:{piece}")
+
+
+def etag(article: Article, variant: str) -> str:
+    """Changes with every comment write or moderation action, and every article edit."""
+    return quote_etag(f"{variant}-{version(article)}")
+
+
+def is_shared(request) -> bool:
+    """Whether the reader gets the page every reader shares: nothing of their own can
+    be on it (no session, so no held comment, remembered name or report; not signed
+    in; no message waiting)."""
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.user.is_authenticated
+        and not get_messages(request)
+    )
+
+
+def article_page(request, article: Article, template: str) -> HttpResponse:
+    """The article's page: the shared copy from the cache for a reader who can have
+    it, else rendered for the reader alone (``private, no-store``)."""
+    if not is_shared(request):
+        response = HttpResponse(render_to_string(template, {"article": article}, request))
+        # The reader's own message, held comments, name or account are on it.
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+    number = _shared_page_number(request)
+    if number is None:
+        response = HttpResponse(render_to_string(template, {"article": article}, request))
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+    not_modified = get_conditional_response(request, etag=_page_etag(request, article, number))
+    if not_modified is not None:
+        return not_modified
+    response = _shared_page(request, article, number, template)
+    # Worked out again: a reader without a secret was given one by the render.
+    response["ETag"] = _page_etag(request, article, number)
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _shared_page_number(request) -> int | None:
+    """The page of the discussion asked for, as the shared copies are keyed: None when
+    the page is not one of those (a link to a comment, a number out of reach)."""
+    if "comment" in request.GET:
+        return None
+    asked = request.GET.get("page", "1")
+    if not (asked.isascii() and asked.isdigit()):
+        # What the paginator shows for it.
+        return 1
+    number = int(asked)
+    return number if 1 <= number <= _SHARED_PAGES else None
+
+
+def _page_etag(request, article: Article, number: int) -> str:
+    """The page's version and the reader's CSRF secret, which its form's token is made from.
+
+    A reader whose secret changed (rotated at login, or cookies cleared) gets
+    the page again, never a copy from before whose form would be refused.
+    """
+    secret = request.META.get("CSRF_COOKIE", "")
+    reader = hashlib.blake2b(secret.encode(), digest_size=6).hexdigest() if secret else "none"
+    return etag(article, f"page{number}-{reader}")
+
+
+def _shared_page(request, article: Article, number: int, template: str) -> HttpResponse:
+    """The page every reader without state of their own sees, cached whole but for
+    the CSRF token. Not cached when some text on it holds the placeholder."""
+    cached = page_key(article, number, "page")
+    parts = cache.get(cached)
+    if parts is None:
+        context = {"article": article, "csrf_token": _CSRF_PLACEHOLDER}
+        content = render_to_string(template, context, request)
+        # Kept split where the token goes: joining is cheaper than searching.
+        parts = content.encode().split(_CSRF_PLACEHOLDER_BYTES)
+        if len(parts) > 2:
+            return HttpResponse(render_to_string(template, {"article": article}, request))
+        cache.set(cached, parts, CACHE_SECONDS)
+    # A page without a form (comments closed) needs no token.
+    token = csrf_token(request).encode() if len(parts) > 1 else b""
+    return HttpResponse(token.join(parts))
+

@@ -6,7 +6,6 @@ app_name = "articles"
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="list"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
-    path("articles/<slug:slug>/feed/", feeds.ArticleCommentsFeed(), name="comments_feed"),
     path("feeds/articles/", feeds.LatestArticlesFeed(), name="feed"),
     path("api/articles/", views.api_article_list, name="api_list"),
 ]

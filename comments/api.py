@@ -1,12 +1,12 @@
 """The discussion as JSON: the article page's pages and the comment pages, as data.
 
 ``/api/articles/<slug>/?page=N`` serves the article page's pages of threads
-(``comments.threads.thread_pages``), cut at the same depth: a comment whose
+(``selectors.thread_pages``), cut at the same depth: a comment whose
 replies go deeper names, in ``more``, its own page
 ``/api/articles/<slug>/comments/<pk>/``, as the HTML links to the comment's
 page. So a page costs what an article page does, however long the discussion.
 Both show what the HTML shows the reader, and nothing more: the comments come
-through ``comments.threads``, which asks ``comments.selectors``.
+through ``comments.selectors``.
 """
 
 from __future__ import annotations
@@ -23,17 +23,13 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from articles.export import article_fields, public_comments
+from articles import pagecache
 from articles.models import Article
-from articles.views import (
-    DISCUSSION_CACHE_SECONDS,
-    discussion_etag,
-    discussion_page_key,
-    discussion_pages,
-)
-from comments.selectors import own_held_ids
+from comments.discussion import discussion_pages
+from comments.export import article_fields, public_comments
+from comments.rendering import comment_urls
+from comments.selectors import comment_in_context, own_held_ids, threads_for_page
 from comments.sessions import own_pending_ids
-from comments.threads import comment_in_context, threads_for_page
 
 
 @require_safe
@@ -50,16 +46,16 @@ def api_article(request, slug):
         raise Http404(_("No such page.")) from None
     if own_ids:
         return _private(_article_page(request, article, page, own_ids))
-    etag = discussion_etag(article, f"api{page.number}")
+    etag = pagecache.etag(article, f"api{page.number}")
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return not_modified
     # The links in it are absolute: one copy per scheme and host the site answers to.
-    key = f"{discussion_page_key(article, page)}:api:{request.build_absolute_uri('/')}"
-    content = cache.get(key)
-    if content is None:
-        content = _encode(_article_page(request, article, page, ()))
-        cache.set(key, content, DISCUSSION_CACHE_SECONDS)
+    content = cache.get_or_set(
+        pagecache.page_key(article, page.number, f"api:{request.build_absolute_uri('/')}"),
+        lambda: _encode(_article_page(request, article, page, ())),
+        pagecache.CACHE_SECONDS,
+    )
     response = HttpResponse(content, content_type="application/json")
     response["ETag"] = etag
     return response
@@ -110,9 +106,9 @@ def _article_url(request, article: Article, page: int | None = None) -> str:
 
 
 def _comment_url(request, article: Article) -> Callable[[int], str]:
-    # Reversed once, not per comment: pages hold hundreds of them.
-    base = _article_url(request, article)
-    return lambda pk: f"{base}comments/{pk}/"
+    path = comment_urls("comments:api_comment", article)
+    site = request.build_absolute_uri("/").removesuffix("/")
+    return lambda pk: site + path(pk)
 
 
 def _encode(data: dict) -> bytes:

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from comments import api, views
+from comments import api, feeds, views
 
 app_name = "comments"
 urlpatterns = [
     path("articles/<slug:slug>/comment/", views.comment_post, name="post"),
+    path("articles/<slug:slug>/feed/", feeds.ArticleCommentsFeed(), name="feed"),
     path("articles/<slug:slug>/comments/<pk:pk>/", views.comment_detail, name="detail"),
     path("articles/<slug:slug>/comments/<pk:pk>/reply/", views.comment_post, name="reply"),
     path("articles/<slug:slug>/comments/<pk:pk>/report/", views.comment_report, name="report"),

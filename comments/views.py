@@ -14,7 +14,8 @@ from articles.models import Article
 from comments import rules, selectors, services, sessions
 from comments.forms import CommentForm, ReportForm
 from comments.models import Comment
-from comments.threads import comment_in_context, render_thread
+from comments.rendering import render_thread
+from comments.selectors import comment_in_context
 from newsroom.client import client_ip
 
 logger = logging.getLogger("newsroom.comments")
@@ -143,9 +144,7 @@ def comment_detail(request, slug, pk):
             # As the reader sees it: a tombstone names no author.
             "comment": subtree[0],
             "ancestors": ancestors,
-            "thread_html": render_thread(
-                subtree, base=article.get_absolute_url(), open=article.comments_open
-            ),
+            "thread_html": render_thread(subtree, article=article),
         },
     )
     if any(shown.awaiting for shown in (*ancestors, *subtree)):

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles import views as article_views
+from articles import pagecache as article_views
 from articles.models import Article
 from comments import services
 from comments.models import Comment

@@ -116,7 +116,7 @@ def test_other_failures_still_answer_the_plain_500_page(reader, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("articles.views.discussion_pages", broken)
+    monkeypatch.setattr("comments.discussion.discussion_pages", broken)
     response = reader.get("/articles/story/")
 
     assertContains(response, "Something went wrong on our side", status_code=500)

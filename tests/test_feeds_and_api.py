@@ -5,9 +5,10 @@ from django.db import connection
 from django.test import Client, override_settings
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.feeds import ArticleCommentsFeed, LatestArticlesFeed
+from articles.feeds import LatestArticlesFeed
 from articles.views import ArticleListView
 from comments import services
+from comments.feeds import ArticleCommentsFeed
 from comments.models import Comment
 from comments.templatetags.comment_text import comment_body
 from tests.helpers import create_tree, make_article, post

@@ -2,8 +2,8 @@
 
 ``export_threads`` prints the archive: every comment, with its status. The
 JSON API serves the public variant, built from the comments a reader's page
-shows (``comments.threads``, which asks ``comments.selectors``): a tombstone
-there carries its id and its replies, and no text, author, time or status.
+shows (``comments.selectors``): a tombstone there carries its id and its
+replies, and no text, author, time or status.
 """
 
 from __future__ import annotations
@@ -40,13 +40,14 @@ def _archived(comment: Comment) -> dict:
 
 def _forest(comments: Sequence, node: Callable[[object], dict]) -> list[dict]:
     out: list[dict] = []
+    roots, replies = nest(comments)
     # Walk with an explicit stack: threads may nest deeper than the recursion limit.
-    stack = [(comment, out) for comment in reversed(nest(comments))]
+    stack = [(comment, out) for comment in reversed(roots)]
     while stack:
         comment, siblings = stack.pop()
         entry = node(comment)
         siblings.append(entry)
-        stack.extend((reply, entry["replies"]) for reply in reversed(comment.replies))
+        stack.extend((reply, entry["replies"]) for reply in reversed(replies[comment.pk]))
     return out
 
 
@@ -68,7 +69,7 @@ def export_articles(articles: Sequence[Article]) -> dict:
 
 
 def public_comments(shown: Sequence, *, more_url: Callable[[int], str]) -> list[dict]:
-    """The nested public form of a laid-out page of comments (``comments.threads``).
+    """The nested public form of a laid-out page of comments (``threads.lay_out``).
 
     ``tombstone`` marks a hidden comment kept for its replies (its author,
     body and time are blank, and nothing says why it is hidden);

@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.export import export_articles
 from articles.models import Article
+from comments.export import export_articles
 
 
 class Command(BaseCommand):
