@@ -40,16 +40,27 @@ def test_without_rules_a_post_is_published(reader):
 
 
 @pytest.mark.django_db
-def test_global_premoderation_holds_every_post_with_its_reason(reader, settings):
-    settings.NEWSROOM_PREMODERATION = True
+@pytest.mark.parametrize(
+    ("setting", "value", "body", "reason"),
+    [
+        ("NEWSROOM_PREMODERATION", True, "A fine point.",
+         "Pre-moderation is on for the whole site."),
+        ("NEWSROOM_WATCHED_WORDS", ["lawsuit"], "There will be a lawsuit.",
+         "Contains the watched word “lawsuit”."),
+    ],
+    ids=["global premoderation", "watched word"],
+)
+def test_a_rule_that_holds_keeps_the_post_pending_with_its_reason(
+    reader, settings, setting, value, body, reason
+):
+    setattr(settings, setting, value)
     article = make_article()
 
-    response = submit(reader, article, "A fine point.")
+    response = submit(reader, article, body)
 
     assert response.status_code == 303
     comment = Comment.objects.get()
-    assert comment.status == Comment.Status.PENDING
-    assert comment.moderation_reason == "Pre-moderation is on for the whole site."
+    assert (comment.status, comment.moderation_reason) == (Comment.Status.PENDING, reason)
 
 
 @pytest.mark.django_db
@@ -185,18 +196,6 @@ def test_flood_control_counts_refused_posts_and_stops_storing_them(reader, setti
     assert RejectedPost.objects.count() == 2
     assert not Comment.objects.exists()
 
-
-@pytest.mark.django_db
-def test_a_watched_word_holds_the_post_with_its_reason(reader, settings):
-    settings.NEWSROOM_WATCHED_WORDS = ["lawsuit"]
-    article = make_article()
-
-    response = submit(reader, article, "There will be a lawsuit.")
-
-    assert response.status_code == 303
-    comment = Comment.objects.get()
-    assert comment.status == Comment.Status.PENDING
-    assert comment.moderation_reason == "Contains the watched word “lawsuit”."
 
 
 @pytest.mark.django_db
