@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.test import Client
 
 from comments.integrity import check_tree
 
@@ -29,6 +30,12 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def reader():
+    """A reader's browser: a client that checks CSRF tokens as the site does for visitors."""
+    return Client(enforce_csrf_checks=True)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
@@ -19,6 +20,7 @@ from comments.models import Comment
 from readers.services import profile_create
 
 _counter = itertools.count(1)
+_CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 # For what one database has and the other has not; the reason shows in the
 # summary, so a run on one database says what it left to the other.
@@ -45,6 +47,36 @@ def post(article, parent=None, body=None, *, author="Reader", **fields) -> Comme
         author_name=author,
         **fields,
     )
+
+
+def csrf_token(page) -> str:
+    """The CSRF token in a page's form (a response or its text), as a browser sends it back."""
+    text = page if isinstance(page, str) else page.content.decode()
+    return _CSRF_FIELD.search(text)[1]
+
+
+def send(client, url, data, *, opened=None):
+    """POST a form as a browser does, with its CSRF token.
+
+    A client without the CSRF cookie opens ``opened`` (default: ``url``) first,
+    as a reader opens a page before sending its form. The cookie's secret is
+    itself a token the middleware accepts, so a client that has it sends it.
+    """
+    if "csrftoken" not in client.cookies:
+        client.get(opened or url)
+    return client.post(url, {"csrfmiddlewaretoken": client.cookies["csrftoken"].value, **data})
+
+
+def submit(client, article, body="Hello there", *, parent=None, **fields):
+    """Send the comment form of ``article``: a new thread, or a reply to ``parent``
+    (a comment, or a raw id as a forged URL would carry it); ``fields`` override
+    the form's fields, the CSRF token included."""
+    if parent is None:
+        url = f"/articles/{article.slug}/comment/"
+    else:
+        url = f"/articles/{article.slug}/comments/{getattr(parent, 'pk', parent)}/reply/"
+    data = {"name": "Ada", "email": "", "body": body, "website": "", **fields}
+    return send(client, url, data, opened=article.get_absolute_url())
 
 
 def create_tree(article=None, spec=None) -> SimpleNamespace:

@@ -600,41 +600,6 @@ def test_a_moderator_cannot_delete_comments_or_threads(desk):
     assert Comment.objects.count() == 5
 
 
-# Tombstones on the public page
-
-
-@pytest.mark.django_db
-def test_removing_a_comment_with_replies_leaves_a_tombstone_and_restore_brings_it_back(desk):
-    tree = create_tree()
-    reader = Client()
-    article_page = tree.article.get_absolute_url()
-
-    desk.post(f"{QUEUE}{tree.root.pk}/moderate/", {"action": "remove"})
-    removed = reader.get(article_page)
-    desk.post(f"{QUEUE}{tree.root.pk}/moderate/", {"action": "restore"})
-    restored = reader.get(article_page)
-
-    assertContains(removed, "This comment was removed.", count=1)
-    assertNotContains(removed, "root says hello")
-    for text in ["child1 says hello", "grandchild says hello", "child2 says hello"]:
-        assertContains(removed, text)
-        assertContains(restored, text)
-    assertContains(restored, "root says hello")
-    assertNotContains(restored, "This comment was removed.")
-
-
-@pytest.mark.django_db
-def test_a_removed_comment_without_shown_replies_leaves_no_tombstone(desk):
-    tree = create_tree()
-
-    bulk(desk, "remove", [tree.child1, tree.grandchild])
-    page = Client().get(tree.article.get_absolute_url())
-
-    assertNotContains(page, "This comment was removed.")
-    assertNotContains(page, "child1 says hello")
-    assertContains(page, "child2 says hello")
-
-
 # Articles
 
 

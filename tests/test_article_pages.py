@@ -1,22 +1,14 @@
-import re
-
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles import pagecache as article_views
 from articles.models import Article
 from comments import services
 from comments.models import Comment
-from tests.helpers import create_tree, make_article, post
+from tests.helpers import create_tree, csrf_token, make_article, post, submit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
 
 
 def moderate(queryset_or_comment, action):
@@ -108,20 +100,24 @@ def test_removed_comment_with_visible_replies_shows_as_tombstone(client):
 
     response = client.get(tree.article.get_absolute_url())
 
-    assertContains(response, "This comment was removed")
+    assertContains(response, "This comment was removed.", count=1)
     assertNotContains(response, "root says hello")
-    assertContains(response, "child1 says hello")
-    assertContains(response, "grandchild says hello")
+    for text in ["child1 says hello", "grandchild says hello", "child2 says hello"]:
+        assertContains(response, text)
 
 
-def test_removed_comment_without_visible_replies_is_absent(client):
+@pytest.mark.parametrize("removed", [["other"], ["child1", "grandchild"]])
+def test_removed_comment_without_visible_replies_is_absent(client, removed):
     tree = create_tree()
-    moderate(tree.other, "remove")
+    moderate(Comment.objects.filter(author_name__in=removed), "remove")
 
     response = client.get(tree.article.get_absolute_url())
 
-    assertNotContains(response, f'id="c{tree.other.pk}"')
+    for name in removed:
+        assertNotContains(response, f'id="c{getattr(tree, name).pk}"')
+        assertNotContains(response, f"{name} says hello")
     assertNotContains(response, "This comment was removed")
+    assertContains(response, "child2 says hello")
 
 
 def test_spam_and_pending_comments_are_hidden_from_other_readers(client):
@@ -144,7 +140,8 @@ def test_restoring_a_removed_comment_brings_it_back(client):
 
     response = client.get(tree.article.get_absolute_url())
 
-    assertContains(response, "root says hello")
+    for text in ["root says hello", "child1 says hello", "grandchild says hello"]:
+        assertContains(response, text)
     assertNotContains(response, "This comment was removed")
 
 
@@ -344,35 +341,28 @@ def test_anonymous_readers_share_a_cached_page_each_with_a_working_csrf_token(
 
     with django_assert_num_queries(1):
         page = second.get(article.get_absolute_url())
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
-    response = second.post(
-        "/articles/story/comment/",
-        {"name": "Ada", "email": "", "body": "From the cached page", "website": "",
-         "csrfmiddlewaretoken": token},
-    )
+    response = submit(second, article, "From the cached page", csrfmiddlewaretoken=csrf_token(page))
 
     assert "PLACEHOLDER" not in page.content.decode()
     assert response.status_code == 303
     assert Comment.objects.filter(body="From the cached page").exists()
 
 
-def test_text_holding_the_token_placeholder_never_carries_another_readers_token():
+def test_text_holding_the_token_placeholder_never_carries_another_readers_token(reader):
+    """The placeholder is secret to the process; from outside, the nearest text comes
+    is a token another reader saw and pasted. It shows as typed, and the form still
+    carries this reader's own token, once."""
     article = make_article(slug="story")
-    post(article, body=f"https://evil.example/?t={article_views._CSRF_PLACEHOLDER}")
-    reader = Client(enforce_csrf_checks=True)
+    pasted = csrf_token(Client().get(article.get_absolute_url()))
+    post(article, body=f"https://evil.example/?t={pasted}")
 
-    page = reader.get(article.get_absolute_url()).content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    page = reader.get(article.get_absolute_url())
+    token = csrf_token(page)
 
-    assert f"?t={article_views._CSRF_PLACEHOLDER}" in page
-    assert token != article_views._CSRF_PLACEHOLDER
-    assert page.count(token) == 1
-    response = reader.post(
-        "/articles/story/comment/",
-        {"name": "Ada", "email": "", "body": "Still works", "website": "",
-         "csrfmiddlewaretoken": token},
-    )
-    assert response.status_code == 303
+    assertContains(page, f"?t={pasted}")
+    assert token != pasted
+    assertContains(page, token, count=1)
+    assert submit(reader, article, "Still works", csrfmiddlewaretoken=token).status_code == 303
 
 
 def test_an_edit_saved_from_a_stale_copy_does_not_bring_an_older_page_back(client):
@@ -476,18 +466,14 @@ def test_unchanged_article_page_answers_304_to_its_etag(client):
     assert changed["ETag"] != first["ETag"]
 
 
-def test_reader_whose_csrf_secret_changed_gets_the_page_again_with_a_token_that_posts():
+def test_reader_whose_csrf_secret_changed_gets_the_page_again_with_a_token_that_posts(reader):
     article = make_article(slug="story")
-    reader = Client(enforce_csrf_checks=True)
     first = reader.get(article.get_absolute_url())
     reader.cookies.clear()
 
     again = reader.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', again.content)[1]
-    response = reader.post(
-        "/articles/story/comment/",
-        {"name": "Ada", "email": "", "body": "Posted after clearing cookies", "website": "",
-         "csrfmiddlewaretoken": token.decode()},
+    response = submit(
+        reader, article, "Posted after clearing cookies", csrfmiddlewaretoken=csrf_token(again)
     )
 
     assert again.status_code == 200

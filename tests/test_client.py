@@ -8,7 +8,7 @@ from django.test import Client, RequestFactory
 
 from comments.models import Comment, RejectedPost, Report
 from newsroom.client import client_ip
-from tests.helpers import make_article, post
+from tests.helpers import make_article, post, send, submit
 
 
 @pytest.fixture
@@ -109,15 +109,6 @@ def behind_proxy(client_address: str) -> Client:
     return Client(enforce_csrf_checks=True, HTTP_X_FORWARDED_FOR=client_address)
 
 
-def submit(client: Client, article, body: str):
-    client.get(article.get_absolute_url())
-    return client.post(
-        f"/articles/{article.slug}/comment/",
-        {"name": "Reader", "email": "", "body": body, "website": "",
-         "csrfmiddlewaretoken": client.cookies["csrftoken"].value},
-    )
-
-
 @pytest.mark.django_db
 def test_posts_behind_a_proxy_store_the_clients_address_and_flood_control_counts_it(
     trust, settings
@@ -157,11 +148,7 @@ def test_reports_behind_a_proxy_count_each_client_towards_the_threshold(trust, s
     url = f"/articles/{comment.article.slug}/comments/{comment.pk}/report/"
 
     for client_address in ["198.51.100.1", "198.51.100.2"]:
-        reader = behind_proxy(client_address)
-        reader.get(url)
-        reader.post(
-            url, {"reason": "spam", "csrfmiddlewaretoken": reader.cookies["csrftoken"].value}
-        )
+        send(behind_proxy(client_address), url, {"reason": "spam"})
 
     assert sorted(Report.objects.values_list("ip_address", flat=True)) == [
         "198.51.100.1", "198.51.100.2",

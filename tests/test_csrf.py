@@ -1,29 +1,16 @@
-import re
 import string
 
 import pytest
-from django.core.cache import cache
 from django.middleware.csrf import CSRF_ALLOWED_CHARS
 from django.test import Client, RequestFactory
+from pytest_django.asserts import assertContains
 
+from comments.models import Comment
 from newsroom.csrf import csrf_token
-from tests.helpers import make_article
+from tests import helpers
+from tests.helpers import make_article, submit
 
 pytestmark = pytest.mark.django_db
-
-_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-
-
-def _post_comment(client, token, body):
-    return client.post(
-        "/articles/story/comment/",
-        {"name": "Ada", "email": "", "body": body, "website": "", "csrfmiddlewaretoken": token},
-    )
 
 
 def test_tokens_are_django_shaped_and_new_each_time():
@@ -47,36 +34,58 @@ def test_secrets_draw_on_the_whole_alphabet():
     assert drawn == set(string.ascii_letters + string.digits)
 
 
-def test_a_new_reader_gets_a_cookie_and_a_token_the_middleware_accepts():
-    make_article(slug="story")
-    client = Client(enforce_csrf_checks=True)
+def test_a_new_reader_gets_a_cookie_and_a_token_the_middleware_accepts(reader):
+    article = make_article(slug="story")
 
-    page = client.get("/articles/story/")
-    token = _TOKEN.search(page.content.decode())[1]
+    page = reader.get("/articles/story/")
+    token = helpers.csrf_token(page)
 
     assert "csrftoken" in page.cookies
-    assert _post_comment(client, token, "Through a fresh token").status_code == 303
+    response = submit(reader, article, "Through a fresh token", csrfmiddlewaretoken=token)
+    assert response.status_code == 303
 
 
-def test_a_reader_with_a_cookie_keeps_it_and_every_token_works():
-    make_article(slug="story")
-    client = Client(enforce_csrf_checks=True)
-    client.get("/articles/story/")
-    secret = client.cookies["csrftoken"].value
+def test_a_reader_with_a_cookie_keeps_it_and_every_token_works(reader):
+    article = make_article(slug="story")
+    reader.get("/articles/story/")
+    secret = reader.cookies["csrftoken"].value
 
-    first = _TOKEN.search(client.get("/articles/story/").content.decode())[1]
-    second = _TOKEN.search(client.get("/articles/story/").content.decode())[1]
+    first = helpers.csrf_token(reader.get("/articles/story/"))
+    second = helpers.csrf_token(reader.get("/articles/story/"))
 
     assert first != second
-    assert client.cookies["csrftoken"].value == secret
-    assert _post_comment(client, first, "With the first token").status_code == 303
-    assert _post_comment(client, second, "With the second token").status_code == 303
+    assert reader.cookies["csrftoken"].value == secret
+    for n, token in enumerate([first, second]):
+        assert submit(reader, article, f"Token {n}", csrfmiddlewaretoken=token).status_code == 303
 
 
-def test_a_token_made_for_another_reader_is_refused():
-    make_article(slug="story")
-    reader, other = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+def test_a_token_made_for_another_reader_is_refused(reader):
+    article = make_article(slug="story")
     reader.get("/articles/story/")
-    token = _TOKEN.search(other.get("/articles/story/").content.decode())[1]
+    token = helpers.csrf_token(Client(enforce_csrf_checks=True).get("/articles/story/"))
 
-    assert _post_comment(reader, token, "With someone else's token").status_code == 403
+    response = submit(reader, article, "With someone else's token", csrfmiddlewaretoken=token)
+
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_post_without_csrf_token_is_refused(reader):
+    make_article(slug="story")
+
+    response = reader.post("/articles/story/comment/", {"name": "A", "body": "x"})
+
+    assert response.status_code == 403
+    assertContains(response, "This form has expired", status_code=403)
+    assert not Comment.objects.exists()
+
+
+def test_post_with_a_token_but_no_csrf_cookie_is_refused_with_403(reader):
+    make_article(slug="story")
+    token = helpers.csrf_token(Client(enforce_csrf_checks=True).get("/articles/story/"))
+
+    response = reader.post("/articles/story/comment/", {"name": "A", "body": "x",
+                                                         "csrfmiddlewaretoken": token})
+
+    assert response.status_code == 403
+    assert not Comment.objects.exists()

@@ -7,11 +7,10 @@ from html import unescape
 
 import pytest
 from django.db import OperationalError, connection
-from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
 
 from comments.models import Comment
-from tests.helpers import make_article
+from tests.helpers import csrf_token, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +28,10 @@ def database_down():
         yield
 
 
-@pytest.fixture
-def reader():
-    # A browser sees the page; the test client would re-raise the error instead.
-    return Client(enforce_csrf_checks=True, raise_request_exception=False)
+@pytest.fixture(autouse=True)
+def error_pages_reach_the_reader(reader):
+    """A browser sees the error page; the test client would re-raise the error instead."""
+    reader.raise_request_exception = False
 
 
 @pytest.mark.parametrize("url", ["/", "/articles/story/", "/articles/story/comment/"])
@@ -54,8 +53,7 @@ def test_a_post_while_the_database_is_unreachable_comes_back_in_a_form_that_send
     reader,
 ):
     make_article(slug="story")
-    form = reader.get("/articles/story/comment/").content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+    token = csrf_token(reader.get("/articles/story/comment/"))
     sent = {"name": "Ada <3", "email": "", "body": 'First line & "quotes"\n\nSecond.',
             "website": "", "csrfmiddlewaretoken": token}
 
@@ -79,8 +77,7 @@ def test_a_session_that_cannot_be_saved_for_an_unreachable_database_answers_503_
     reader,
 ):
     make_article(slug="story")
-    form = reader.get("/articles/story/comment/").content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+    token = csrf_token(reader.get("/articles/story/comment/"))
     sent = {"name": "Ada", "email": "", "website": "", "csrfmiddlewaretoken": token}
     reader.post("/articles/story/comment/", {**sent, "body": "First."})  # starts the session
 
@@ -97,8 +94,7 @@ def test_a_session_that_cannot_be_saved_for_an_unreachable_database_answers_503_
 
 
 def test_a_password_sent_while_the_database_is_unreachable_is_not_written_into_the_page(reader):
-    login = reader.get("/admin/login/").content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login)[1]
+    token = csrf_token(reader.get("/admin/login/"))
 
     with database_down():
         response = reader.post(

@@ -9,26 +9,16 @@ from django.test import Client
 from pytest_django.asserts import assertContains
 
 from comments.models import Comment
-from tests.helpers import make_article, post
+from tests.helpers import make_article, post, send, submit
 
 pytestmark = pytest.mark.django_db
 
 PRIVATE = "private, no-store"
 
 
-@pytest.fixture
-def reader():
-    return Client()
-
-
-def comment_as(reader, article, parent=None, **fields):
-    url = (
-        f"/articles/{article.slug}/comments/{parent.pk}/reply/"
-        if parent
-        else f"/articles/{article.slug}/comment/"
-    )
-    data = {"name": "Lin", "email": "lin@example.com", "body": "Mine", "website": "", **fields}
-    return reader.post(url, data)
+def comment_as(reader, article, body="Mine", **fields):
+    """Post as Lin, whose name and email the session then remembers."""
+    return submit(reader, article, body, **{"name": "Lin", "email": "lin@example.com", **fields})
 
 
 def test_the_shared_anonymous_article_page_keeps_its_etag_and_no_cache(reader):
@@ -65,7 +55,7 @@ def test_the_article_page_with_a_remembered_name_and_email_is_never_stored(reade
 def test_the_article_page_with_the_readers_held_comment_is_never_stored(reader, settings):
     settings.NEWSROOM_PREMODERATION = True
     article = make_article()
-    comment_as(reader, article, name="Lin", body="Held words")
+    comment_as(reader, article, "Held words")
     reader.get(article.get_absolute_url())
 
     page = reader.get(article.get_absolute_url())
@@ -110,7 +100,7 @@ def test_the_report_form_and_its_refusal_keeping_the_note_are_never_stored(reade
     settings.NEWSROOM_REPORTS_PER_MINUTE = 1
     comment = post(make_article())
     url = f"/articles/{comment.article.slug}/comments/{comment.pk}/report/"
-    reader.post(url, {"reason": "spam"})
+    send(reader, url, {"reason": "spam"})
 
     form = Client().get(url)
     refused = Client().post(url, {"reason": "spam", "note": "My note"})
@@ -124,7 +114,7 @@ def test_a_comment_page_showing_the_readers_held_reply_is_never_stored(reader, s
     settings.NEWSROOM_PREMODERATION = True
     article = make_article()
     parent = post(article)
-    comment_as(reader, article, parent=parent, body="My held reply")
+    comment_as(reader, article, "My held reply", parent=parent)
     reader.get(article.get_absolute_url())
     others = Client().get(parent.get_absolute_url())
 

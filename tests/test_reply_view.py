@@ -1,43 +1,18 @@
-import re
-
 import pytest
-from django.core.cache import cache
 from django.test import Client, override_settings
 from pytest_django.asserts import assertContains, assertNotContains
 
 from comments import services
 from comments.models import Comment
-from tests.helpers import create_tree, make_article, post
+from tests.helpers import create_tree, csrf_token, make_article, post, submit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-
-
-@pytest.fixture
-def reader():
-    """A client that enforces CSRF like a real browser session."""
-    return Client(enforce_csrf_checks=True)
-
-
-def csrf_token(client, url):
-    page = client.get(url)
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
-
-
-def submit(client, url, form_url=None, **data):
-    token = csrf_token(client, form_url or url)
-    fields = {"name": "Ada", "email": "", "body": "Hello there", "website": ""}
-    return client.post(url, {**fields, **data, "csrfmiddlewaretoken": token})
 
 
 def test_top_level_comment_redirects_303_to_its_anchor(reader, assert_tree_sound):
     article = make_article(slug="story")
 
-    response = submit(reader, "/articles/story/comment/", "/articles/story/", body="First!")
+    response = submit(reader, article, body="First!")
 
     comment = Comment.objects.get()
     assert response.status_code == 303
@@ -55,7 +30,7 @@ def test_reply_three_levels_deep_through_the_reply_page(reader, assert_tree_soun
     url = f"{tree.article.get_absolute_url()}comments/{tree.grandchild.pk}/reply/"
 
     form_page = reader.get(url)
-    response = submit(reader, url, body="Down here")
+    response = submit(reader, tree.article, body="Down here", parent=tree.grandchild)
 
     assertContains(form_page, "Reply to grandchild")
     assertContains(form_page, "grandchild says hello")
@@ -68,16 +43,9 @@ def test_reply_three_levels_deep_through_the_reply_page(reader, assert_tree_soun
 
 
 def test_empty_body_rerenders_400_with_every_field_kept(reader):
-    make_article(slug="story")
+    article = make_article(slug="story")
 
-    response = submit(
-        reader,
-        "/articles/story/comment/",
-        "/articles/story/",
-        name="Grace",
-        email="grace@example.com",
-        body="   ",
-    )
+    response = submit(reader, article, "   ", name="Grace", email="grace@example.com")
 
     assert response.status_code == 400
     assertContains(response, "Write something before posting.", status_code=400)
@@ -87,10 +55,10 @@ def test_empty_body_rerenders_400_with_every_field_kept(reader):
 
 
 def test_over_long_body_is_rejected_with_the_text_intact(reader):
-    make_article(slug="story")
+    article = make_article(slug="story")
     body = "word " * 1001
 
-    response = submit(reader, "/articles/story/comment/", "/articles/story/", body=body)
+    response = submit(reader, article, body=body)
 
     assert response.status_code == 400
     assertContains(response, "at most 5000 characters", status_code=400)
@@ -99,21 +67,21 @@ def test_over_long_body_is_rejected_with_the_text_intact(reader):
 
 
 def test_missing_name_is_an_error_for_anonymous_readers(reader):
-    make_article(slug="story")
+    article = make_article(slug="story")
 
-    response = submit(reader, "/articles/story/comment/", "/articles/story/", name="  ")
+    response = submit(reader, article, name="  ")
 
     assertContains(response, "Enter the name", status_code=400)
     assertContains(response, "Hello there", status_code=400)
 
 
 def test_logged_in_reader_posts_under_their_account_without_a_name_field(reader, django_user_model):
-    make_article(slug="story")
+    article = make_article(slug="story")
     user = django_user_model.objects.create_user("kim", first_name="Kim", last_name="Lee")
     reader.force_login(user)
 
     form_page = reader.get("/articles/story/")
-    submit(reader, "/articles/story/comment/", "/articles/story/", name="")
+    submit(reader, article, name="")
 
     assertNotContains(form_page, 'name="name"')
     assertContains(form_page, "Posting as <b>Kim Lee</b>")
@@ -123,11 +91,9 @@ def test_logged_in_reader_posts_under_their_account_without_a_name_field(reader,
 
 
 def test_name_and_email_are_remembered_for_the_next_reply(reader):
-    make_article(slug="story")
+    article = make_article(slug="story")
 
-    submit(
-        reader, "/articles/story/comment/", "/articles/story/", name="Lin", email="l@example.com"
-    )
+    submit(reader, article, name="Lin", email="l@example.com")
 
     page = reader.get("/articles/story/")
     assertContains(page, 'value="Lin"')
@@ -135,18 +101,18 @@ def test_name_and_email_are_remembered_for_the_next_reply(reader):
 
 
 def test_email_is_never_shown_publicly(reader):
-    make_article(slug="story")
+    article = make_article(slug="story")
 
-    submit(reader, "/articles/story/comment/", "/articles/story/", email="secret@example.com")
+    submit(reader, article, email="secret@example.com")
 
     assertNotContains(Client().get("/articles/story/"), "secret@example.com")
 
 
 @pytest.mark.parametrize("pk", ["999999", "999999999999999999"])
 def test_reply_to_a_comment_that_does_not_exist_is_a_form_error(reader, pk):
-    make_article(slug="story")
+    article = make_article(slug="story")
 
-    response = submit(reader, f"/articles/story/comments/{pk}/reply/", "/articles/story/")
+    response = submit(reader, article, parent=pk)
 
     assertContains(response, "does not exist", status_code=400)
     assertContains(response, "Hello there", status_code=400)
@@ -155,9 +121,9 @@ def test_reply_to_a_comment_that_does_not_exist_is_a_form_error(reader, pk):
 
 def test_reply_to_another_articles_comment_is_rejected(reader):
     elsewhere = post(make_article(), body="over there")
-    make_article(slug="story")
+    article = make_article(slug="story")
 
-    response = submit(reader, f"/articles/story/comments/{elsewhere.pk}/reply/", "/articles/story/")
+    response = submit(reader, article, parent=elsewhere)
 
     assertContains(response, "belongs to another article", status_code=400)
     assert Comment.objects.count() == 1
@@ -170,7 +136,7 @@ def test_reply_to_a_removed_comment_is_refused_as_if_it_did_not_exist(reader):
         Comment.objects.filter(pk=parent.pk), action="remove", moderator=None
     )
 
-    response = submit(reader, f"/articles/story/comments/{parent.pk}/reply/", "/articles/story/")
+    response = submit(reader, article, parent=parent)
 
     assertContains(response, "does not exist", status_code=400)
     assertNotContains(response, "gone soon", status_code=400)
@@ -178,16 +144,25 @@ def test_reply_to_a_removed_comment_is_refused_as_if_it_did_not_exist(reader):
     assert Comment.objects.count() == 1
 
 
-@pytest.mark.parametrize("forged", ["abc", "-1", str(10**30)])
-def test_forged_parent_ids_in_the_url_are_404_not_500(reader, forged):
-    make_article(slug="story")
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("forged", ["abc", "-1", str(10**30), "1e3", "0x10", "%20"])
+def test_forged_parent_ids_in_the_url_are_404_not_500(reader, forged, method):
+    article = make_article(slug="story")
+    post(article)
 
-    assert reader.get(f"/articles/story/comments/{forged}/reply/").status_code == 404
+    if method == "get":
+        response = reader.get(f"/articles/story/comments/{forged}/reply/")
+    else:
+        response = submit(reader, article, parent=forged)
+
+    assert response.status_code == 404
+    assert Comment.objects.count() == 1
 
 
 def test_closed_article_refuses_new_comments_with_a_clear_message(reader):
+    """The reader opened the form before the article closed, and keeps the text."""
     article = make_article(slug="story")
-    token = csrf_token(reader, "/articles/story/")
+    token = csrf_token(reader.get("/articles/story/"))
     article.comments_open = False
     article.save()
 
@@ -196,47 +171,30 @@ def test_closed_article_refuses_new_comments_with_a_clear_message(reader):
         {"name": "A", "body": "Late", "website": "", "csrfmiddlewaretoken": token},
     )
 
-    assertContains(response, "Comments are closed", status_code=400)
+    assertContains(response, "Comments are closed on this article.", status_code=400)
     assertContains(response, "Late</textarea>", status_code=400)
     assertContains(reader.get("/articles/story/"), "Comments are closed on this article.")
     assert not Comment.objects.exists()
 
 
-def test_post_without_csrf_token_is_refused(reader):
-    make_article(slug="story")
-
-    response = reader.post("/articles/story/comment/", {"name": "A", "body": "x"})
-
-    assert response.status_code == 403
-    assertContains(response, "This form has expired", status_code=403)
-    assert not Comment.objects.exists()
-
 
 def test_double_submission_within_a_minute_creates_one_comment(reader):
-    make_article(slug="story")
+    article = make_article(slug="story")
 
-    first = submit(reader, "/articles/story/comment/", "/articles/story/", body="Once only")
-    second = submit(reader, "/articles/story/comment/", "/articles/story/", body="Once only")
+    first = submit(reader, article, body="Once only")
+    second = submit(reader, article, body="Once only")
 
+    assert (first.status_code, second.status_code) == (303, 303)
     assert Comment.objects.filter(body="Once only").count() == 1
     assert first["Location"] == second["Location"]
 
 
-def test_honeypot_post_is_dropped_with_a_generic_answer(reader, caplog):
-    make_article(slug="story")
-
-    response = submit(reader, "/articles/story/comment/", "/articles/story/", website="http://spam")
-
-    assert response.status_code == 303
-    assert not Comment.objects.exists()
-    assert "honeypot" in caplog.text
-
 
 def test_held_comment_shows_awaiting_moderation_only_to_its_author(reader, settings):
     settings.NEWSROOM_PREMODERATION = True
-    make_article(slug="story")
+    article = make_article(slug="story")
 
-    response = submit(reader, "/articles/story/comment/", "/articles/story/", body="Held words")
+    response = submit(reader, article, body="Held words")
     own_view = reader.get(response["Location"])
 
     assertContains(own_view, "Your comment is awaiting moderation.")
@@ -251,7 +209,7 @@ def test_reply_in_a_thread_on_a_later_page_redirects_to_that_page(reader):
     post(article, body="first thread")
     second = post(article, body="second thread")
 
-    response = submit(reader, f"/articles/story/comments/{second.pk}/reply/", "/articles/story/")
+    response = submit(reader, article, parent=second)
 
     reply = Comment.objects.get(parent=second)
     assert response["Location"] == f"/articles/story/?comment={reply.pk}#c{reply.pk}"
@@ -264,9 +222,8 @@ def test_reply_in_a_thread_on_a_later_page_redirects_to_that_page(reader):
 @override_settings(NEWSROOM_MAX_VISIBLE_DEPTH=2)
 def test_reply_beyond_the_visible_depth_redirects_to_the_comment_page(reader):
     tree = create_tree()
-    url = f"{tree.article.get_absolute_url()}comments/{tree.grandchild.pk}/reply/"
 
-    response = submit(reader, url)
+    response = submit(reader, tree.article, parent=tree.grandchild)
 
     reply = Comment.objects.get(parent=tree.grandchild)
     assert response["Location"] == f"{reply.get_absolute_url()}#c{reply.pk}"
@@ -274,10 +231,10 @@ def test_reply_beyond_the_visible_depth_redirects_to_the_comment_page(reader):
 
 
 def test_bodies_are_escaped_and_only_urls_become_safe_links(reader):
-    make_article(slug="story")
+    article = make_article(slug="story")
     body = '<script>alert(1)</script> see https://example.com/a?b=1&c=2 <b onclick="x">hi</b>'
 
-    submit(reader, "/articles/story/comment/", "/articles/story/", body=body)
+    submit(reader, article, body=body)
 
     page = reader.get("/articles/story/").content.decode()
     assert "<script>alert(1)</script>" not in page
@@ -289,27 +246,6 @@ def test_bodies_are_escaped_and_only_urls_become_safe_links(reader):
     ) in page
 
 
-def test_bidi_controls_are_stripped_from_names_and_bodies(reader):
-    make_article(slug="story")
-
-    submit(
-        reader,
-        "/articles/story/comment/",
-        "/articles/story/",
-        name="Eve\u202e",
-        body="ab\u202ecd\u200b",
-    )
-
-    comment = Comment.objects.get()
-    assert (comment.author_name, comment.body) == ("Eve", "abcd")
-
-
-def test_name_with_line_breaks_is_folded_to_one_line(reader):
-    make_article(slug="story")
-
-    submit(reader, "/articles/story/comment/", "/articles/story/", name="Ann\r\nSet-Cookie: x")
-
-    assert Comment.objects.get().author_name == "Ann Set-Cookie: x"
 
 
 def test_closed_article_shows_no_reply_links_but_keeps_its_comments(reader):

@@ -5,7 +5,7 @@ from django.test import Client
 from pytest_django.asserts import assertContains, assertRedirects
 
 from comments.models import Comment, Report
-from tests.helpers import create_tree, make_article, post
+from tests.helpers import create_tree, make_article, post, send
 
 
 def report_url(comment) -> str:
@@ -13,16 +13,7 @@ def report_url(comment) -> str:
 
 
 def report(client, comment, reason="abuse", note=""):
-    client.get(report_url(comment))
-    return client.post(
-        report_url(comment),
-        {"reason": reason, "note": note, "csrfmiddlewaretoken": client.cookies["csrftoken"].value},
-    )
-
-
-@pytest.fixture
-def reader():
-    return Client(enforce_csrf_checks=True)
+    return send(client, report_url(comment), {"reason": reason, "note": note})
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from tests.helpers import csrf_token
 from tests.load.conftest import gunicorn
 
 pytestmark = pytest.mark.load
@@ -15,7 +16,7 @@ REPORTERS = 20
 
 
 def token(client: httpx.Client, path: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get(path).text)[1]
+    return csrf_token(client.get(path))
 
 
 def post_comment(client: httpx.Client, slug: str, body: str, **headers: str) -> httpx.Response:

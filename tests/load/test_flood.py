@@ -1,11 +1,11 @@
 """Issue 5, scenario 4: one address posting as fast as it can through every worker."""
 
-import re
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
+from tests.helpers import csrf_token
 from tests.load.conftest import gunicorn
 
 pytestmark = pytest.mark.load
@@ -18,7 +18,7 @@ POSTS_EACH = 3
 def post_repeatedly(base_url: str, slug: str, client_number: int) -> list[int]:
     with httpx.Client(base_url=base_url, timeout=30) as client:
         form = client.get(f"/articles/{slug}/comment/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)[1]
+        token = csrf_token(form)
         return [
             client.post(
                 f"/articles/{slug}/comment/",

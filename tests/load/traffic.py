@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
-_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+from tests.helpers import csrf_token
+
 _NEW_COMMENT = re.compile(r"#c(\d+)$")
 NO_RESPONSE = 0  # the status recorded when the connection broke before a response
 FORM_ATTEMPTS = 10
@@ -159,7 +160,7 @@ class Traffic:
             with suppress(httpx.TransportError):
                 response = client.get(f"/articles/{self.slug}/comment/")
                 response.raise_for_status()
-                return _CSRF.search(response.text)[1]
+                return csrf_token(response)
         raise AssertionError(f"the comment form did not load in {FORM_ATTEMPTS} attempts")
 
     def _choose_parent(self, rng: random.Random) -> int | None:
