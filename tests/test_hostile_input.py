@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from comments import services
+from comments import moderation
 from comments.models import Comment
 from tests.helpers import make_article, post
 
@@ -280,7 +280,7 @@ def test_reply_to_another_articles_comment_is_a_form_error_and_writes_nothing(si
 def test_reply_to_a_removed_comment_is_a_form_error_and_writes_nothing(site):
     article, __ = site
     removed = post(article)
-    services.comments_moderate(
+    moderation.comments_moderate(
         Comment.objects.filter(pk=removed.pk), action="remove", moderator=None
     )
     before = Comment.objects.count()
