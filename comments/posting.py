@@ -5,6 +5,7 @@ the posts the rules refuse kept for the moderators."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Required, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,19 +18,25 @@ from comments.locks import Namespace, lock_thread_of, name_lock, tree_write_lock
 from comments.models import MAX_REPLY_DEPTH, Comment, RejectedPost
 
 
+class Post(TypedDict, total=False):
+    """What a reader sent: the same fields make a comment or a refused post."""
+
+    article: Required[Article]
+    parent: Required[Comment | None]
+    body: Required[str]
+    author_name: str
+    email: str
+    user: object
+    ip_address: str | None
+
+
 @transaction.atomic
 def comment_create(
     *,
-    article: Article,
-    parent: Comment | None,
-    body: str,
-    author_name: str = "",
-    email: str = "",
-    user=None,
-    ip_address: str | None = None,
     status: str = Comment.Status.PUBLISHED,
     moderation_reason: str = "",
     posts_per_minute: int = 0,
+    **post: Unpack[Post],
 ) -> Comment:
     """Post a comment on an article, or a reply to ``parent``.
 
@@ -37,8 +44,10 @@ def comment_create(
     replied to (another article's comment, or one not published), or the
     address has posted ``posts_per_minute`` comments in the last minute.
     """
-    article = Article.objects.get(pk=article.pk)
+    article = Article.objects.get(pk=post["article"].pk)
+    parent = post["parent"]
     _check_postable(article, None)
+    ip_address = post.get("ip_address")
     if posts_per_minute and ip_address:
         _check_flood(ip_address, posts_per_minute)
     if parent is not None:
@@ -47,13 +56,7 @@ def comment_create(
     else:
         tree_write_lock(None)
     comment = Comment(
-        article=article,
-        parent=parent,
-        body=body,
-        author_name=author_name,
-        email=email,
-        user=user,
-        ip_address=ip_address,
+        **{**post, "article": article, "parent": parent},
         status=status,
         moderation_reason=moderation_reason,
     )
@@ -99,18 +102,7 @@ def _check_flood(ip_address: str, limit: int) -> None:
 
 
 @transaction.atomic
-def post_reject(
-    *,
-    article: Article,
-    parent: Comment | None,
-    body: str,
-    reason: str,
-    author_name: str = "",
-    email: str = "",
-    user=None,
-    ip_address: str | None = None,
-    posts_per_minute: int = 0,
-) -> RejectedPost:
+def post_reject(*, reason: str, posts_per_minute: int = 0, **post: Unpack[Post]) -> RejectedPost:
     """Keep a post the rules refused, with the reason, for the moderators' desk.
 
     A post that could not have been accepted anyway (comments closed, a
@@ -119,16 +111,8 @@ def post_reject(
     one over the limit (raising its ValidationError), so a bot repeating a
     blocked word cannot fill the table.
     """
-    _check_postable(Article.objects.get(pk=article.pk), parent)
+    _check_postable(Article.objects.get(pk=post["article"].pk), post["parent"])
+    ip_address = post.get("ip_address")
     if posts_per_minute and ip_address:
         _check_flood(ip_address, posts_per_minute)
-    return RejectedPost.objects.create(
-        article=article,
-        parent=parent,
-        body=body,
-        reason=reason,
-        author_name=author_name,
-        email=email,
-        user=user,
-        ip_address=ip_address,
-    )
+    return RejectedPost.objects.create(**post, reason=reason)
