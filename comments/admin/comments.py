@@ -24,6 +24,17 @@ from comments.admin.thread_page import ThreadPageMixin
 from comments.models import Comment
 
 
+def _bulk_action(name: str, function_name: str):
+    """The queue's bulk action for moderation action ``name`` (``moderation.ACTIONS``)."""
+
+    def action(modeladmin, request, queryset):
+        modeladmin.moderate_selection(request, queryset, name)
+
+    action.__name__ = function_name
+    description = moderation.ACTIONS[name].bulk
+    return admin.action(description=description, permissions=["moderate"])(action)
+
+
 @admin.register(Comment)
 class CommentAdmin(ThreadPageMixin, admin.ModelAdmin):
     # What decides a verdict first, so it stays in view on a laptop screen.
@@ -53,7 +64,19 @@ class CommentAdmin(ThreadPageMixin, admin.ModelAdmin):
         Case(When(status=Comment.Status.PENDING, then=Value(0)), default=Value(1)).asc(),
         "-created",
     ]
-    actions = ["approve", "remove", "mark_spam", "restore", "delete_selected"]
+    # The queue's names for the actions (bench and bookmarks post them).
+    actions = [
+        *(
+            _bulk_action(name, function_name)
+            for name, function_name in [
+                ("approve", "approve"),
+                ("remove", "remove"),
+                ("spam", "mark_spam"),
+                ("restore", "restore"),
+            ]
+        ),
+        "delete_selected",
+    ]
     action_form = ModerationActionForm
     inlines = [ReportInline]
     fieldsets = [
@@ -135,7 +158,7 @@ class CommentAdmin(ThreadPageMixin, admin.ModelAdmin):
             obj is None or moderation.may_delete(obj)
         )
 
-    def _moderate(self, request, queryset, action):
+    def moderate_selection(self, request, queryset, action):
         """Moderate the selection ("Select all" takes every page of the queue) in
         bounded time, and say what changed, what is left to do and what was left alone."""
         selected = queryset.count()
@@ -174,22 +197,6 @@ class CommentAdmin(ThreadPageMixin, admin.ModelAdmin):
     def _say(self, request, level, template, count, done):
         grouped = number_format(count, force_grouping=True)
         self.message_user(request, template % {"count": grouped, "done": done}, level)
-
-    @admin.action(description=moderation.ACTIONS["approve"].bulk, permissions=["moderate"])
-    def approve(self, request, queryset):
-        self._moderate(request, queryset, "approve")
-
-    @admin.action(description=moderation.ACTIONS["remove"].bulk, permissions=["moderate"])
-    def remove(self, request, queryset):
-        self._moderate(request, queryset, "remove")
-
-    @admin.action(description=moderation.ACTIONS["spam"].bulk, permissions=["moderate"])
-    def mark_spam(self, request, queryset):
-        self._moderate(request, queryset, "spam")
-
-    @admin.action(description=moderation.ACTIONS["restore"].bulk, permissions=["moderate"])
-    def restore(self, request, queryset):
-        self._moderate(request, queryset, "restore")
 
     @admin.action(
         description=default_delete_selected.short_description, permissions=["delete"]
