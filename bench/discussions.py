@@ -1,7 +1,7 @@
 """Synthetic discussions for the benchmarks, reproducible from a seed.
 
 Pure Python like the seed parser, whose ``ParsedComment`` trees these are: the
-same trees feed ``threads_import`` directly and, written out as seed files,
+same trees feed ``threads_import`` (through ``import_nodes``) and, written out as seed files,
 the ``import_seeds`` command.
 """
 

@@ -92,8 +92,9 @@ def measure(comments: int) -> dict:
 
     from articles.models import Article
     from bench.discussions import body, discussion
+    from comments.import_trees import threads_import
+    from comments.management.commands.import_seeds import import_nodes
     from comments.models import Comment
-    from comments.services import threads_import
 
     started = time.perf_counter()
     with transaction.atomic():
@@ -103,7 +104,9 @@ def measure(comments: int) -> dict:
             body=body(random.Random(0)),
         )
         threads_import(
-            article=article, threads=discussion(comments, seed=comments), source_name="bench"
+            article=article,
+            threads=import_nodes(discussion(comments, seed=comments)),
+            source_name="bench",
         )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

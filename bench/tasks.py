@@ -30,10 +30,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils.html import escape  # noqa: E402
 
 from articles.models import Article  # noqa: E402
-from articles.services import statistics_refresh  # noqa: E402
 from bench.discussions import body, discussion, seed_text  # noqa: E402
+from comments.import_trees import threads_import  # noqa: E402
+from comments.importing import statistics_refresh  # noqa: E402
+from comments.management.commands.import_seeds import import_nodes  # noqa: E402
 from comments.models import Comment  # noqa: E402
-from comments.seed_import import threads_import  # noqa: E402
 
 _COMMENT = re.compile(r'<li id="c(\d+)"')
 
@@ -51,7 +52,9 @@ def build(sizes: list[int]) -> dict:
                 byline="Bench Press",
                 body="\n\n".join(body(rng).replace("\n\n", " ") for _ in range(6)),
             )
-            threads_import(article=article, threads=discussion(n, seed=n), source_name="bench")
+            threads_import(
+                article=article, threads=import_nodes(discussion(n, seed=n)), source_name="bench"
+            )
         comments = Comment.objects.filter(article=article)
         # The comment page to measure: the top of the largest thread, the worst case.
         biggest = max(comments.filter(parent=None), key=lambda c: c.rght - c.lft)
@@ -149,7 +152,7 @@ def big(n: int, runs: int) -> dict:
     Built a few thousand threads at a time (so memory stays bounded), then given
     one creation time, as comments imported from one file share.
     """
-    roots = discussion(n, seed=n)
+    roots = import_nodes(discussion(n, seed=n))
     with transaction.atomic():
         article = Article.objects.create(
             title=f"An article with {n:,} comments", slug="bench-big", body="One.\n\nTwo."

@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from articles.seed_parser import clean_text
-from comments.models import Report
+from comments.models import Comment, Report
+from newsroom.text import clean_text
 
 
 def _plain(value: str) -> str:
@@ -15,14 +15,14 @@ def _plain(value: str) -> str:
 class CommentForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),
-        max_length=80,
+        max_length=Comment._meta.get_field("author_name").max_length,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": _("Enter the name to show with your comment.")},
     )
     email = forms.EmailField(
         label=_("Email (optional, never shown)"),
         required=False,
-        max_length=254,
+        max_length=Comment._meta.get_field("email").max_length,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     body = forms.CharField(
@@ -74,6 +74,6 @@ class ReportForm(forms.Form):
     note = forms.CharField(
         label=_("Anything moderators should know (optional)"),
         required=False,
-        max_length=500,
+        max_length=Report._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -9,6 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
+# The deepest level a comment may sit at (a top-level comment is level 0):
+# posting refuses a reply below it. Deeper threads are unreadable, and mptt's
+# rebuild (check_trees --fix) recurses once per level, so this also bounds the
+# repair. The other depths: the article page shows NEWSROOM_MAX_VISIBLE_DEPTH
+# levels (a setting), and a seed file nests at most MAX_SEED_DEPTH
+# (articles.seed_parser), each position key fitting ``Comment.import_key``.
+MAX_REPLY_DEPTH = 200
+
 
 class CommentQuerySet(TreeQuerySet):
     def for_article(self, article):

@@ -2,7 +2,7 @@
 
 ``screen`` decides between publishing and holding, or rejects outright with a
 ValidationError the form shows next to the reader's text. Flood control lives
-in ``comments.services`` (``comment_create`` and ``post_reject``) because it
+in ``comments.posting`` (``comment_create`` and ``post_reject``) because it
 must count inside the write lock.
 """
 

@@ -12,7 +12,8 @@ larger gap, texts must also be at least half the same, so that deleting a
 comment and editing its neighbour does not give the deleted one's row the
 neighbour's text.
 
-Plain rows in, a plan out, no writes: ``comments.seed_import`` carries it out.
+Plain rows and the importer's own plain nodes (``ImportNode``) in, a plan
+out, no writes: ``comments.import_trees`` carries it out.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from articles.seed_parser import LOST_TEXT_REASON, ParsedComment
+from articles.seed_parser import LOST_TEXT_REASON
 from comments.models import Comment
+from newsroom.text import fit
 
 # The statuses an import gives, with their reasons: any other was a moderator's.
 _AS_IMPORTED = frozenset(
@@ -39,6 +41,19 @@ _AS_IMPORTED = frozenset(
 _WIDEST_EDIT = 16
 _COMPARED_WORDS = 100
 _SAME_TEXT = 0.5
+
+
+# Slots: a 16 MB seed file holds over 100,000 comments.
+@dataclass(slots=True)
+class ImportNode:
+    """A comment to import, with its replies: plain data, whatever it was read from."""
+
+    key: str  # its position in the source, e.g. "3.1" for the first reply to the third
+    body: str
+    author: str | None = None
+    line: int = 0  # where the source has it, for notes
+    hold_reason: str | None = None  # why it waits for a moderator, if it does
+    replies: list[ImportNode] = field(default_factory=list)
 
 
 class Row(NamedTuple):
@@ -64,8 +79,8 @@ class Row(NamedTuple):
 ROW_COLUMNS = Row._fields
 
 
-def stored_author(comment: ParsedComment) -> str:
-    return (comment.author or "")[:80]
+def stored_author(author: str | None) -> str:
+    return fit(Comment, "author_name", author or "")
 
 
 def content_digest(author: str, body: str) -> str:
@@ -81,7 +96,7 @@ class Block:
 
     parent: Row
     after: Row | None
-    comments: list[ParsedComment] = field(default_factory=list)
+    comments: list[ImportNode] = field(default_factory=list)
 
     @property
     def position(self) -> int:
@@ -91,11 +106,11 @@ class Block:
 
 @dataclass
 class Plan:
-    changed: list[tuple[Row, ParsedComment]] = field(default_factory=list)
-    left_alone: list[tuple[Row, ParsedComment, str]] = field(default_factory=list)
+    changed: list[tuple[Row, ImportNode]] = field(default_factory=list)
+    left_alone: list[tuple[Row, ImportNode, str]] = field(default_factory=list)
     missing: list[Row] = field(default_factory=list)
     found_again: list[Row] = field(default_factory=list)
-    new_threads: list[ParsedComment] = field(default_factory=list)
+    new_threads: list[ImportNode] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
 
 
@@ -111,7 +126,7 @@ def touched(row: Row, answered: set[int]) -> str | None:
 
 
 def plan_reimport(
-    threads: Sequence[ParsedComment],
+    threads: Sequence[ImportNode],
     rows: Sequence[Row],
     bodies: Callable[[list[int]], dict[int, str]],
 ) -> Plan:
@@ -129,10 +144,10 @@ def plan_reimport(
             answered.add(row.parent_id)
     plan = Plan()
     reached: set[int] = set()
-    stack: list[tuple[Row | None, Sequence[ParsedComment]]] = [(None, threads)]
+    stack: list[tuple[Row | None, Sequence[ImportNode]]] = [(None, threads)]
     while stack:
         parent, comments = stack.pop()
-        digests = [content_digest(stored_author(c), c.body) for c in comments]
+        digests = [content_digest(stored_author(c.author), c.body) for c in comments]
         siblings = replies.get(parent.pk if parent else None, [])
         found = _match(siblings, comments, digests, bodies)
         after, block = None, None
@@ -158,7 +173,7 @@ def plan_reimport(
     return plan
 
 
-def _sort(plan: Plan, row: Row, comment: ParsedComment, digest: str, how: str | None) -> None:
+def _sort(plan: Plan, row: Row, comment: ImportNode, digest: str, how: str | None) -> None:
     if row.missing_from_source:
         plan.found_again.append(row)
     if row.import_digest == digest:
@@ -175,7 +190,7 @@ def _sort(plan: Plan, row: Row, comment: ParsedComment, digest: str, how: str | 
 
 def _match(
     rows: list[Row],
-    comments: Sequence[ParsedComment],
+    comments: Sequence[ImportNode],
     digests: list[str],
     bodies: Callable[[list[int]], dict[int, str]],
 ) -> list[Row | None]:
@@ -197,7 +212,7 @@ def _match(
 
 def _pair_changed(
     rows: list[Row],
-    comments: Sequence[ParsedComment],
+    comments: Sequence[ImportNode],
     found: list[Row | None],
     bodies: Callable[[list[int]], dict[int, str]],
 ) -> None:
@@ -222,7 +237,7 @@ def _pair_changed(
         candidates = left.get(gap, [])
         if len(candidates) == len(positions) == 1:
             row, j = candidates[0], positions[0]
-            if row.author_name == stored_author(comments[j]):
+            if row.author_name == stored_author(comments[j].author):
                 found[j] = row
         elif candidates and max(len(candidates), len(positions)) <= _WIDEST_EDIT:
             for row, j in _similar_pairs(candidates, positions, comments, bodies):
@@ -232,7 +247,7 @@ def _pair_changed(
 def _similar_pairs(
     candidates: list[Row],
     positions: list[int],
-    comments: Sequence[ParsedComment],
+    comments: Sequence[ImportNode],
     bodies: Callable[[list[int]], dict[int, str]],
 ) -> list[tuple[Row, int]]:
     """In order, each comment with the first later row by its author whose text is
@@ -244,7 +259,7 @@ def _similar_pairs(
         words = _words(comment.body)
         for k in range(start, len(candidates)):
             row = candidates[k]
-            if row.author_name != stored_author(comment):
+            if row.author_name != stored_author(comment.author):
                 continue
             matcher = difflib.SequenceMatcher(None, _words(texts[row.pk]), words, autojunk=False)
             if matcher.quick_ratio() >= _SAME_TEXT and matcher.ratio() >= _SAME_TEXT:

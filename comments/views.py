@@ -11,7 +11,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.models import Article
-from comments import rules, selectors, services, sessions
+from comments import moderation, posting, rules, selectors, sessions
 from comments.forms import CommentForm, ReportForm
 from comments.models import Comment
 from comments.rendering import render_thread
@@ -125,9 +125,9 @@ def _screen_and_save(post: dict) -> Comment:
     except ValidationError as refusal:
         if refusal.code == "blocked":
             reason = _("Contains the blocked word “%(word)s”.") % refusal.params
-            services.post_reject(**post, reason=reason)
+            posting.post_reject(**post, reason=reason)
         raise
-    return services.comment_create(**post, status=verdict.status, moderation_reason=verdict.reason)
+    return posting.comment_create(**post, status=verdict.status, moderation_reason=verdict.reason)
 
 
 @require_safe
@@ -168,7 +168,7 @@ def comment_report(request, slug, pk):
     if request.method == "POST" and form.is_valid():
         ip = client_ip(request)
         try:
-            services.report_create(
+            moderation.report_create(
                 comment=comment,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from articles.models import Article
-from comments import services
+from comments import posting
 from comments.models import Comment
 from readers.services import profile_create
 
@@ -40,7 +40,7 @@ def make_article(**fields) -> Article:
 
 def post(article, parent=None, body=None, *, author="Reader", **fields) -> Comment:
     """Post through the service, as the site does."""
-    return services.comment_create(
+    return posting.comment_create(
         article=article,
         parent=parent,
         body=body or f"Comment {next(_counter)}",

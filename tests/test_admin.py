@@ -14,7 +14,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from articles.models import Article
-from comments import services
+from comments import moderation
 from comments.admin import CommentAdmin
 from comments.models import Comment, Report
 from tests.helpers import create_tree, make_article, post
@@ -75,7 +75,7 @@ def test_the_queue_row_shows_excerpt_author_article_parent_depth_reports_status_
         article, parent, body="A held reply with words", author="Alice",
         status=S.PENDING, moderation_reason="Contains 3 links (more than 2).",
     )
-    services.report_create(comment=reply, reason=Report.Reason.SPAM)
+    moderation.report_create(comment=reply, reason=Report.Reason.SPAM)
 
     response = desk.get(QUEUE)
 
@@ -96,7 +96,7 @@ def test_the_queue_filters_by_status_article_origin_reports_and_date(desk):
     imported = post(first)
     Comment.objects.filter(pk=imported.pk).update(is_imported=True)
     reported = post(second)
-    services.report_create(comment=reported, reason=Report.Reason.ABUSE)
+    moderation.report_create(comment=reported, reason=Report.Reason.ABUSE)
     old = aged(post(first), timedelta(days=40))
 
     assert queue(desk, status__exact="pending") == [pending]
@@ -130,7 +130,7 @@ def test_the_queue_sorts_by_reports(desk):
     quiet, loud, louder = post(article), post(article), post(article)
     for comment, count in [(loud, 1), (louder, 2)]:
         for __ in range(count):
-            services.report_create(comment=comment, reason=Report.Reason.ABUSE)
+            moderation.report_create(comment=comment, reason=Report.Reason.ABUSE)
     columns = desk.get(QUEUE).context["cl"].list_display
     reports_column = columns.index("report_count")
 
@@ -147,7 +147,7 @@ def test_the_queue_page_costs_the_same_queries_however_many_comments(
     for __ in range(threads):
         tree = create_tree(article)
         post(article, tree.grandchild, status=S.PENDING, user=user, author="")
-    services.report_create(comment=tree.root, reason=Report.Reason.SPAM)
+    moderation.report_create(comment=tree.root, reason=Report.Reason.SPAM)
 
     # session, user, user and group permissions, article filter, two counts, the page
     with django_assert_num_queries(8):
@@ -276,7 +276,7 @@ def test_the_moderator_sees_the_moderation_actions_but_not_delete(desk):
 @pytest.mark.django_db
 def test_the_change_page_shows_ancestors_the_comment_and_direct_replies_with_status(desk):
     tree = create_tree(spec={"root": {"middle": {"reply": {"deep": {}}, "gone": {}}}})
-    services.comments_moderate(
+    moderation.comments_moderate(
         Comment.objects.filter(pk=tree.gone.pk), action="remove", moderator=None
     )
 
@@ -326,7 +326,7 @@ def test_the_change_page_costs_the_same_queries_however_big_the_thread(
     for __ in range(size):
         post(article, middle)
     for __ in range(size):
-        services.report_create(comment=middle, reason=Report.Reason.SPAM)
+        moderation.report_create(comment=middle, reason=Report.Reason.SPAM)
     ContentType.objects.clear_cache()
 
     # session, user, the comment, user and group permissions, reports, ancestors,
@@ -479,7 +479,9 @@ def test_the_queue_filters_comments_missing_from_their_seed_file(desk):
 @pytest.mark.django_db
 def test_the_change_page_lists_the_reports_read_only(desk):
     comment = post(make_article())
-    services.report_create(comment=comment, reason=Report.Reason.MISINFORMATION, note="Wrong year")
+    moderation.report_create(
+        comment=comment, reason=Report.Reason.MISINFORMATION, note="Wrong year"
+    )
 
     response = desk.get(change_url(comment))
 
@@ -502,7 +504,7 @@ def test_the_delete_page_refuses_a_comment_with_replies(admin_client):
 
     response = admin_client.get(f"{QUEUE}{tree.child1.pk}/delete/", follow=True)
 
-    assertContains(response, "Not deleted: this comment has replies")
+    assertContains(response, "Nothing deleted: 1 comment has replies")
     assert Comment.objects.count() == 5
     response = admin_client.post(f"{QUEUE}{tree.child1.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
@@ -550,8 +552,8 @@ def test_the_delete_action_refuses_a_selection_with_replies(admin_client):
         follow=True,
     )
 
-    assertContains(response, "Nothing deleted: 1 selected comment has replies.")
-    assertContains(confirmed, "Nothing deleted: 1 selected comment has replies.")
+    assertContains(response, "Nothing deleted: 1 comment has replies,")
+    assertContains(confirmed, "Nothing deleted: 1 comment has replies,")
     assert Comment.objects.count() == 5
 
 

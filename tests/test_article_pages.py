@@ -4,7 +4,7 @@ from django.test import Client, override_settings
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
-from comments import services
+from comments import moderation
 from comments.models import Comment
 from tests.helpers import create_tree, csrf_token, make_article, post, submit
 
@@ -17,7 +17,7 @@ def moderate(queryset_or_comment, action):
         if isinstance(queryset_or_comment, Comment)
         else queryset_or_comment
     )
-    return services.comments_moderate(queryset, action=action, moderator=None)
+    return moderation.comments_moderate(queryset, action=action, moderator=None)
 
 
 def test_article_list_shows_newest_first_with_published_count_and_latest_time(client):
@@ -447,7 +447,7 @@ def test_cached_thread_is_invalidated_when_reports_hold_a_comment(client, settin
     comment = post(article, body="reported words")
     client.get(article.get_absolute_url())
 
-    services.report_create(comment=comment, reason="abuse")
+    moderation.report_create(comment=comment, reason="abuse")
 
     assertNotContains(client.get(article.get_absolute_url()), "reported words")
 

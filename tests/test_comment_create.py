@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from comments import services
+from comments import posting
 from comments.models import Comment
-from comments.services import comment_create
+from comments.posting import comment_create
 from tests.helpers import create_tree, make_article, post
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_nul_bytes_are_refused_by_the_service_itself():
 
 @pytest.mark.django_db
 def test_replies_stop_at_the_maximum_depth(monkeypatch):
-    monkeypatch.setattr(services, "MAX_REPLY_DEPTH", 3)
+    monkeypatch.setattr(posting, "MAX_REPLY_DEPTH", 3)
     article = make_article()
     chain = [post(article)]
     chain.append(post(article, chain[-1]))

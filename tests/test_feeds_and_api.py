@@ -7,7 +7,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.feeds import LatestArticlesFeed
 from articles.views import ArticleListView
-from comments import services
+from comments import moderation
 from comments.feeds import ArticleCommentsFeed
 from comments.models import Comment
 from comments.templatetags.comment_text import comment_body
@@ -23,7 +23,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def test_api_article_page_has_the_export_shape_without_private_fields(client):
     tree = create_tree(make_article(slug="story", title="Story", byline="Jo"))
     Comment.objects.filter(pk=tree.root.pk).update(email="root@example.com", ip_address="10.1.1.1")
-    services.comments_moderate(
+    moderation.comments_moderate(
         Comment.objects.filter(pk=tree.root.pk), action="remove", moderator=None
     )
     post(tree.article, body="not yet", status=Comment.Status.PENDING)

@@ -15,9 +15,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import services as article_services
 from articles.models import Article
-from articles.seed_parser import LOST_TEXT_REASON, MAX_DEPTH
+from articles.seed_parser import LOST_TEXT_REASON, MAX_SEED_DEPTH
+from comments import importing
 from comments.models import Comment
 from tests.helpers import import_seeds, on_postgresql, on_sqlite, post, write_seed
 
@@ -409,7 +409,7 @@ def test_file_that_fails_midway_leaves_nothing_behind(monkeypatch):
         Comment.objects.create(article=kwargs["article"], body="half-written")
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(article_services, "threads_import", broken)
+    monkeypatch.setattr(importing, "threads_import", broken)
     with pytest.raises(RuntimeError):
         import_seeds(SEEDS / FIRST)
     assert Article.objects.count() == 0
@@ -418,8 +418,8 @@ def test_file_that_fails_midway_leaves_nothing_behind(monkeypatch):
 
 def test_thread_too_deep_to_record_its_position_is_a_bad_file(tmp_path):
     folder = tmp_path / "seeds"
-    deep = [f"{'  ' * level}1. level {level}" for level in range(1, MAX_DEPTH + 1)]
-    write_seed(folder, "deep.txt", "Deep", "", "Body.", "", f"{MAX_DEPTH} Comments", "", *deep)
+    deep = [f"{'  ' * level}1. level {level}" for level in range(1, MAX_SEED_DEPTH + 1)]
+    write_seed(folder, "deep.txt", "Deep", "", "Body.", "", f"{MAX_SEED_DEPTH} Comments", "", *deep)
     shutil.copyfile(SEEDS / SECOND, folder / SECOND)
 
     _, err, _ = import_failing(folder)

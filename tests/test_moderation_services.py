@@ -1,4 +1,4 @@
-"""comments.services' moderation section: transitions, records, reports, deletes."""
+"""comments.moderation: transitions, records, reports, deletes."""
 
 from datetime import timedelta
 
@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles.models import Article
-from comments import services
+from comments import moderation
 from comments.models import Comment, Report
 from tests.helpers import create_tree, make_article, post
 
@@ -46,7 +46,7 @@ def test_each_action_moves_only_the_statuses_it_applies_to(action, before, moder
     comment = post(make_article(), status=before)
     expected = TRANSITIONS[action, before]
 
-    changed = services.comments_moderate(
+    changed = moderation.comments_moderate(
         Comment.objects.filter(pk=comment.pk), action=action, moderator=moderator
     )
 
@@ -61,14 +61,14 @@ def test_moderation_actions_lists_exactly_the_actions_that_apply(status):
     expected = [
         action for (action, before), after in TRANSITIONS.items() if before == status and after
     ]
-    assert sorted(services.moderation_actions(status)) == sorted(expected)
+    assert sorted(moderation.moderation_actions(status)) == sorted(expected)
 
 
 @pytest.mark.django_db
 def test_moderation_records_who_when_and_why_on_the_comment_and_in_the_admin_log(moderator):
     comment = post(make_article(), status=S.PENDING, moderation_reason="Held: links")
 
-    services.comments_moderate(
+    moderation.comments_moderate(
         Comment.objects.filter(pk=comment.pk),
         action="remove",
         moderator=moderator,
@@ -88,7 +88,7 @@ def test_moderation_records_who_when_and_why_on_the_comment_and_in_the_admin_log
 def test_moderation_without_a_reason_records_the_action_name(moderator):
     comment = post(make_article(), status=S.PENDING)
 
-    services.comments_moderate(
+    moderation.comments_moderate(
         Comment.objects.filter(pk=comment.pk), action="approve", moderator=moderator
     )
 
@@ -103,11 +103,11 @@ def test_moderation_bumps_every_touched_article_and_only_when_something_changed(
     a, b = post(first), post(second)
     before = version(first), version(second)
 
-    services.comments_moderate(
+    moderation.comments_moderate(
         Comment.objects.filter(pk__in=[a.pk, b.pk]), action="remove", moderator=moderator
     )
     after_remove = version(first), version(second)
-    services.comments_moderate(
+    moderation.comments_moderate(
         Comment.objects.filter(pk__in=[a.pk, b.pk]), action="remove", moderator=moderator
     )
 
@@ -120,7 +120,7 @@ def test_moderation_bumps_every_touched_article_and_only_when_something_changed(
 def test_removal_is_soft_and_keeps_the_text_and_the_replies(moderator, assert_tree_sound):
     tree = create_tree()
 
-    services.comments_moderate(
+    moderation.comments_moderate(
         Comment.objects.filter(pk=tree.root.pk), action="remove", moderator=moderator
     )
 
@@ -140,7 +140,7 @@ def test_moderating_a_queryset_with_joins_and_ordering_changes_each_row_once(mod
         .order_by("-created")
     )
 
-    changed = services.comments_moderate(queryset, action="spam", moderator=moderator)
+    changed = moderation.comments_moderate(queryset, action="spam", moderator=moderator)
 
     assert changed == 5
     assert LogEntry.objects.count() == 5
@@ -154,7 +154,7 @@ def test_every_changed_comment_gets_its_own_history_entry_naming_it(moderator, d
     account = post(article, author="", user=django_user_model.objects.create_user("kim"))
     untouched = post(article, status=S.REMOVED)
 
-    services.comments_moderate(
+    moderation.comments_moderate(
         Comment.objects.filter(article=article), action="remove", moderator=moderator
     )
 
@@ -176,12 +176,12 @@ def test_a_limited_moderation_changes_the_lowest_ids_and_leaves_the_rest_due(mod
     comments = [post(article, status=S.PENDING) for __ in range(5)]
     selection = Comment.objects.filter(article=article)
 
-    changed = services.comments_moderate(
+    changed = moderation.comments_moderate(
         selection, action="approve", moderator=moderator, limit=2
     )
 
     assert changed == 2
-    assert services.moderation_due(selection, action="approve") == 3
+    assert moderation.moderation_due(selection, action="approve") == 3
     statuses = [Comment.objects.get(pk=c.pk).status for c in comments]
     assert statuses == [S.PUBLISHED] * 2 + [S.PENDING] * 3
     assert LogEntry.objects.count() == 2
@@ -199,7 +199,7 @@ def test_moderation_costs_the_same_queries_however_many_comments_and_articles(
 
     # savepoint, update, discussion versions, history, release
     with django_assert_max_num_queries(5):
-        changed = services.comments_moderate(
+        changed = moderation.comments_moderate(
             Comment.objects.all(), action="spam", moderator=moderator
         )
 
@@ -211,7 +211,7 @@ def test_moderation_costs_the_same_queries_however_many_comments_and_articles(
 def test_a_report_is_recorded_and_counted():
     comment = post(make_article())
 
-    report = services.report_create(
+    report = moderation.report_create(
         comment=comment, reason=Report.Reason.ABUSE, note="Rude", ip_address="203.0.113.9"
     )
 
@@ -226,7 +226,7 @@ def test_a_report_with_an_unknown_reason_is_rejected():
     comment = post(make_article())
 
     with pytest.raises(ValidationError):
-        services.report_create(comment=comment, reason="boring")
+        moderation.report_create(comment=comment, reason="boring")
 
     comment.refresh_from_db()
     assert comment.report_count == 0
@@ -239,7 +239,7 @@ def test_a_zero_threshold_never_holds(settings):
     comment = post(make_article())
 
     for __ in range(5):
-        services.report_create(comment=comment, reason=Report.Reason.SPAM)
+        moderation.report_create(comment=comment, reason=Report.Reason.SPAM)
 
     comment.refresh_from_db()
     assert (comment.status, comment.report_count) == (S.PUBLISHED, 5)
@@ -252,17 +252,17 @@ def test_an_approved_comment_is_held_again_only_after_a_fresh_threshold_of_repor
     settings.NEWSROOM_REPORT_THRESHOLD = 2
     comment = post(make_article())
     for n in range(2):
-        services.report_create(
+        moderation.report_create(
             comment=comment, reason=Report.Reason.OFF_TOPIC, ip_address=f"10.0.0.{n}"
         )
-    services.comments_moderate(
+    moderation.comments_moderate(
         Comment.objects.filter(pk=comment.pk), action="approve", moderator=moderator
     )
 
-    services.report_create(comment=comment, reason=Report.Reason.OFF_TOPIC, ip_address="10.0.1.1")
+    moderation.report_create(comment=comment, reason=Report.Reason.OFF_TOPIC, ip_address="10.0.1.1")
     comment.refresh_from_db()
     assert comment.status == S.PUBLISHED
-    services.report_create(comment=comment, reason=Report.Reason.OFF_TOPIC, ip_address="10.0.1.2")
+    moderation.report_create(comment=comment, reason=Report.Reason.OFF_TOPIC, ip_address="10.0.1.2")
     comment.refresh_from_db()
     assert comment.status == S.PENDING
     assert comment.report_count == 4
@@ -273,7 +273,7 @@ def test_reports_on_a_removed_comment_do_not_change_its_status(settings):
     settings.NEWSROOM_REPORT_THRESHOLD = 1
     comment = post(make_article(), status=S.REMOVED)
 
-    services.report_create(comment=comment, reason=Report.Reason.ABUSE)
+    moderation.report_create(comment=comment, reason=Report.Reason.ABUSE)
 
     comment.refresh_from_db()
     assert comment.status == S.REMOVED
@@ -284,7 +284,7 @@ def test_deleting_a_comment_with_replies_is_refused(assert_tree_sound):
     tree = create_tree()
 
     with pytest.raises(ValidationError) as raised:
-        services.comment_delete(comment=tree.child1)
+        moderation.comment_delete(comment=tree.child1)
 
     assert raised.value.code == "has_replies"
     assert Comment.objects.count() == 5
@@ -296,7 +296,7 @@ def test_deleting_a_comment_without_replies_keeps_the_tree_sound(assert_tree_sou
     tree = create_tree()
     before = version(tree.article)
 
-    services.comment_delete(comment=tree.grandchild)
+    moderation.comment_delete(comment=tree.grandchild)
 
     assert not Comment.objects.filter(pk=tree.grandchild.pk).exists()
     assert version(tree.article) == before + 1
@@ -306,9 +306,9 @@ def test_deleting_a_comment_without_replies_keeps_the_tree_sound(assert_tree_sou
 @pytest.mark.django_db
 def test_thread_delete_takes_the_replies_and_says_how_many(moderator, assert_tree_sound):
     tree = create_tree()
-    services.report_create(comment=tree.grandchild, reason=Report.Reason.SPAM)
+    moderation.report_create(comment=tree.grandchild, reason=Report.Reason.SPAM)
 
-    deleted = services.thread_delete(comment=tree.child1, moderator=moderator)
+    deleted = moderation.thread_delete(comment=tree.child1, moderator=moderator)
 
     assert deleted == 2
     assert set(Comment.objects.values_list("pk", flat=True)) == {
@@ -327,7 +327,7 @@ def test_thread_delete_takes_the_replies_and_says_how_many(moderator, assert_tre
 def test_thread_delete_of_a_whole_thread_leaves_the_other_threads(moderator, assert_tree_sound):
     tree = create_tree()
 
-    assert services.thread_delete(comment=tree.root, moderator=moderator) == 4
+    assert moderation.thread_delete(comment=tree.root, moderator=moderator) == 4
 
     assert list(Comment.objects.values_list("pk", flat=True)) == [tree.other.pk]
     assert_tree_sound()
@@ -338,7 +338,7 @@ def test_editing_a_comment_saves_the_words_and_refreshes_the_discussion(moderato
     comment = post(make_article(), body="Call me on 555 0100")
     before = version(comment.article)
 
-    services.comment_edit(
+    moderation.comment_edit(
         comment=comment, body="Call me on [redacted]", author_name="R.", email="", editor=moderator
     )
 
@@ -352,7 +352,7 @@ def test_editing_a_comment_records_who_edited_it_and_when(moderator):
     comment = post(make_article(), body="Call me on 555 0100")
     assert (comment.edited_by, comment.edited_at) == (None, None)
 
-    services.comment_edit(
+    moderation.comment_edit(
         comment=comment, body="Call me on [redacted]", author_name="R.", email="", editor=moderator
     )
 
@@ -366,7 +366,7 @@ def test_editing_a_comment_to_an_empty_body_is_rejected():
     comment = post(make_article(), body="Something")
 
     with pytest.raises(ValidationError):
-        services.comment_edit(comment=comment, body="", author_name="R.", email="", editor=None)
+        moderation.comment_edit(comment=comment, body="", author_name="R.", email="", editor=None)
 
     comment.refresh_from_db()
     assert comment.body == "Something"
@@ -377,16 +377,16 @@ def test_editing_a_comment_to_an_empty_body_is_rejected():
 def test_the_report_limit_counts_the_last_minute_only():
     comment = post(make_article())
     for __ in range(2):
-        services.report_create(
+        moderation.report_create(
             comment=comment, reason=Report.Reason.SPAM, ip_address="10.0.0.1", reports_per_minute=2
         )
     Report.objects.update(created=timezone.now() - timedelta(seconds=61))
 
-    services.report_create(
+    moderation.report_create(
         comment=comment, reason=Report.Reason.SPAM, ip_address="10.0.0.1", reports_per_minute=2
     )
     with pytest.raises(ValidationError) as refused:
-        services.report_create(
+        moderation.report_create(
             comment=comment, reason=Report.Reason.SPAM, ip_address="10.0.0.1", reports_per_minute=1
         )
 

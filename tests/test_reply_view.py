@@ -2,7 +2,7 @@ import pytest
 from django.test import Client, override_settings
 from pytest_django.asserts import assertContains, assertNotContains
 
-from comments import services
+from comments import moderation
 from comments.models import Comment
 from tests.helpers import create_tree, csrf_token, make_article, post, submit
 
@@ -132,7 +132,7 @@ def test_reply_to_another_articles_comment_is_rejected(reader):
 def test_reply_to_a_removed_comment_is_refused_as_if_it_did_not_exist(reader):
     article = make_article(slug="story")
     parent = post(article, body="gone soon")
-    services.comments_moderate(
+    moderation.comments_moderate(
         Comment.objects.filter(pk=parent.pk), action="remove", moderator=None
     )
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from comments import services
+from comments import moderation
 from comments.models import Comment
 from tests.helpers import import_seeds, on_postgresql, post, write_seed
 
@@ -63,11 +63,11 @@ def test_moderation_survives_a_reimport_of_a_file_with_a_comment_deleted_and_a_t
     import_seeds(path)
     a, b, c, d = map(by_body, (A, B, C, D))
     admin = User.objects.create_superuser("admin", password="x")
-    services.comment_edit(
+    moderation.comment_edit(
         comment=a, body=A.replace("555 0100", "[redacted]"), author_name="", email="", editor=admin
     )
     reader_reply = post(a.article, b, body="It was twelve years, actually.")
-    services.comments_moderate(
+    moderation.comments_moderate(
         Comment.objects.filter(pk=d.pk), action="remove", moderator=moderator
     )
     before = rows()
@@ -180,11 +180,11 @@ def test_a_changed_comment_nobody_touched_takes_the_files_new_text(tmp_path):
 
 def touch(kind: str, comment: Comment, moderator) -> None:
     if kind == "moderated":
-        services.comments_moderate(
+        moderation.comments_moderate(
             Comment.objects.filter(pk=comment.pk), action="spam", moderator=moderator
         )
     elif kind == "edited by staff":
-        services.comment_edit(
+        moderation.comment_edit(
             comment=comment, body=comment.body, author_name="", email="", editor=moderator
         )
     else:

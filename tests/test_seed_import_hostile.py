@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.models import Article
-from articles.seed_parser import MAX_DEPTH, MAX_SEED_BYTES, parse_seed
+from articles.seed_parser import MAX_SEED_BYTES, MAX_SEED_DEPTH, parse_seed
 from comments.integrity import check_tree
 from comments.models import Comment
 
@@ -140,7 +140,7 @@ def test_thousands_of_nested_levels_within_the_size_limit_are_refused_quickly(tm
     path.write_text(deep_thread(5_000), encoding="utf-8")
     assert path.stat().st_size < MAX_SEED_BYTES
     __, err, error = run_import(path)
-    assert_refused_whole(path, err, error, f"line {MAX_DEPTH + 7}:")
+    assert_refused_whole(path, err, error, f"line {MAX_SEED_DEPTH + 7}:")
     assert Comment.objects.count() == 0
 
 

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from articles.seed_parser import LOST_TEXT_REASON, ParsedComment
+from articles.seed_parser import LOST_TEXT_REASON
 from comments.models import Comment
-from comments.seed_match import Row, content_digest, plan_reimport, touched
+from comments.seed_match import ImportNode, Row, content_digest, plan_reimport, touched
 
 
-def parsed(body: str, *replies: ParsedComment, author: str | None = None) -> ParsedComment:
-    return ParsedComment(body=body, author=author, line=1, key="1", replies=list(replies))
+def parsed(body: str, *replies: ImportNode, author: str | None = None) -> ImportNode:
+    return ImportNode(body=body, author=author, line=1, key="1", replies=list(replies))
 
 
 def row(pk: int, body: str, *, parent: int | None = None, author: str = "", **fields) -> Row:

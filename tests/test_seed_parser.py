@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from articles.seed_parser import (
     LOST_TEXT_REASON,
-    MAX_DEPTH,
     MAX_SEED_BYTES,
+    MAX_SEED_DEPTH,
     ParsedComment,
     SeedError,
     parse_seed,
@@ -392,13 +392,13 @@ def test_unindented_line_among_comments_is_page_text_not_comment_text():
 
 
 def test_deep_thread_at_the_depth_limit_parses():
-    lines = [f"{'  ' * level}1. level {level}" for level in range(1, MAX_DEPTH + 1)]
+    lines = [f"{'  ' * level}1. level {level}" for level in range(1, MAX_SEED_DEPTH + 1)]
     parsed = parse_seed(article_with_comments(*lines))
-    assert parsed.found_count == MAX_DEPTH
+    assert parsed.found_count == MAX_SEED_DEPTH
 
 
 def test_thread_deeper_than_the_limit_is_refused():
-    lines = [f"{'  ' * level}1. level {level}" for level in range(1, MAX_DEPTH + 2)]
+    lines = [f"{'  ' * level}1. level {level}" for level in range(1, MAX_SEED_DEPTH + 2)]
     with pytest.raises(SeedError, match="deeper than"):
         parse_seed(article_with_comments(*lines))
 

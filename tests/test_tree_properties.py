@@ -20,7 +20,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from comments import services
+from comments import moderation, posting
 from comments.integrity import check_tree
 from comments.models import Comment
 from tests.helpers import make_article
@@ -52,7 +52,7 @@ class Discussion(RuleBasedStateMachine):
         self.body: dict[int, str] = {}
 
     def _create(self, parent: int | None, body: str, status: str) -> int:
-        comment = services.comment_create(
+        comment = posting.comment_create(
             article=self.article,
             parent=None if parent is None else Comment.objects.get(pk=parent),
             body=body,
@@ -79,7 +79,7 @@ class Discussion(RuleBasedStateMachine):
 
     @rule(target=comments, action=st.sampled_from(sorted(MODERATION)), comment=comments)
     def moderate(self, action, comment):
-        changed = services.comments_moderate(
+        changed = moderation.comments_moderate(
             Comment.objects.filter(pk=comment), action=action, moderator=None
         )
         sources, result = MODERATION[action]

@@ -4,10 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.seed_parser import parse_seed
-from articles.services import article_import
 from comments.models import Comment
-from tests.helpers import make_article, post
+from tests.helpers import import_seeds, make_article, post
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +19,12 @@ def seed_with(top_level: int, replies_each: int) -> bytes:
     return "\n".join(lines).encode()
 
 
-def test_import_builds_trees_in_bulk_without_per_row_tree_updates(assert_tree_sound):
-    raw = seed_with(200, 4)
+def test_import_builds_trees_in_bulk_without_per_row_tree_updates(assert_tree_sound, tmp_path):
+    path = tmp_path / "busy.txt"
+    path.write_bytes(seed_with(200, 4))
 
     with CaptureQueriesContext(connection) as queries:
-        article_import(source_name="busy.txt", raw=raw, parsed=parse_seed(raw))
+        import_seeds(path)
 
     statements = [q["sql"] for q in queries.captured_queries]
     assert not [sql for sql in statements if sql.startswith('UPDATE "comments_comment"')]

@@ -37,7 +37,7 @@ def backfill(apps, schema_editor):
                 row.import_digest = content_digest(row.author_name, row.body)
                 row.missing_from_source = found is not None
             else:
-                author = stored_author(source)
+                author = stored_author(source.author)
                 row.import_digest = content_digest(author, source.body)
                 if (row.body, row.author_name) != (source.body, author) and not source.hold_reason:
                     row.edited_at = now

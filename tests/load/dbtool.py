@@ -64,7 +64,7 @@ def moderate(stop_file: Path, seed: int) -> dict:
     from django.contrib.auth.models import User
     from django.db.models import Count
 
-    from comments import services
+    from comments import moderation
     from comments.management.commands.check_trees import repair_trees
     from comments.models import Comment
 
@@ -88,7 +88,7 @@ def moderate(stop_file: Path, seed: int) -> dict:
         pks = list(Comment.objects.filter(status=wanted[action]).values_list("pk", flat=True))
         if pks:
             chosen = Comment.objects.filter(pk__in=rng.sample(pks, min(3, len(pks))))
-            done[action] += services.comments_moderate(chosen, action=action, moderator=desk)
+            done[action] += moderation.comments_moderate(chosen, action=action, moderator=desk)
         time.sleep(MODERATOR_PAUSE_SECONDS)
     return done
 

@@ -7,8 +7,8 @@ from django.db.models import F
 
 from articles.pagecache import discussion_changed
 from comments.integrity import check_tree
+from comments.locks import tree_write_lock
 from comments.models import Comment
-from comments.services import tree_write_lock
 
 # check_tree names the tree first in every problem it reports.
 _TREE = re.compile(r"^tree (\d+):")

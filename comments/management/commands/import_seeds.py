@@ -4,8 +4,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.seed_parser import MAX_SEED_BYTES, SeedError, parse_seed
-from articles.services import article_import, statistics_refresh
+from articles.seed_parser import MAX_SEED_BYTES, ParsedComment, SeedError, parse_seed
+from comments.importing import ImportRefused, article_import, statistics_refresh
+from comments.seed_match import ImportNode
 
 
 class Command(BaseCommand):
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         for path in files:
             try:
                 changed |= self._import(path, dry_run=dry_run)
-            except (SeedError, OSError) as exc:
+            except (SeedError, ImportRefused, OSError) as exc:
                 failed += 1
                 self.stderr.write(f"{path.name}: skipped: {exc}")
         if changed:
@@ -43,7 +44,16 @@ class Command(BaseCommand):
         """Import one file and report it; True when the database changed."""
         raw = _read_seed(path)
         parsed = parse_seed(raw)
-        outcome = article_import(source_name=path.name, raw=raw, parsed=parsed, dry_run=dry_run)
+        outcome = article_import(
+            source_name=path.name,
+            raw=raw,
+            title=parsed.title,
+            byline=parsed.byline,
+            paragraphs=parsed.paragraphs,
+            declared_count=parsed.declared_count,
+            threads=import_nodes(parsed.comments),
+            dry_run=dry_run,
+        )
         if outcome.action == "unchanged":
             self.stdout.write(f"{path.name}: unchanged “{parsed.title}”, nothing to do")
             return False
@@ -58,12 +68,28 @@ class Command(BaseCommand):
             line += f", {outcome.missing} missing from the file (kept)"
         if outcome.left_alone:
             line += f", {outcome.left_alone} changes left alone"
-        if outcome.held:
-            line += f"; held for moderation: {'; '.join(outcome.held)}"
+        held = [f"{c.key}: {c.hold_reason}" for c in parsed.walk() if c.hold_reason]
+        if held:
+            line += f"; held for moderation: {'; '.join(held)}"
         self.stdout.write(line)
         for note in [*parsed.warnings, *outcome.notes]:
             self.stdout.write(f"  {path.name}: note: {note}")
         return not dry_run
+
+
+def import_nodes(comments: list[ParsedComment]) -> list[ImportNode]:
+    """The parser's comments as the importer's plain nodes (the parser caps their depth)."""
+    return [
+        ImportNode(
+            key=c.key,
+            body=c.body,
+            author=c.author,
+            line=c.line,
+            hold_reason=c.hold_reason,
+            replies=import_nodes(c.replies),
+        )
+        for c in comments
+    ]
 
 
 def _read_seed(path: Path) -> bytes:

@@ -1,8 +1,9 @@
-"""Comments from seed files: new threads in bulk, and later versions of a file merged in.
+"""Imported threads: new ones in bulk, and later versions of a source merged in.
 
-Both run inside the caller's transaction (``articles.services.article_import``)
-and under the writers' lock (``comments.services.tree_write_lock``). Which
-row each comment of a changed file is, ``comments.seed_match`` decides.
+Both take plain ``ImportNode`` trees and run inside the caller's transaction
+(``comments.importing.article_import``) under the writers' lock
+(``comments.locks.tree_write_lock``). Which row each comment of a changed
+source is, ``comments.seed_match`` decides.
 """
 
 from __future__ import annotations
@@ -16,18 +17,19 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.pagecache import discussion_changed
-from articles.seed_parser import ParsedComment
+from comments.locks import tree_write_lock
 from comments.models import Comment
 from comments.seed_match import (
     ROW_COLUMNS,
     Block,
+    ImportNode,
     Plan,
     Row,
     content_digest,
     plan_reimport,
     stored_author,
 )
-from comments.services import tree_write_lock
+from newsroom.text import fit
 
 # PostgreSQL keeps advisory locks in a shared table sized for a few thousand;
 # a re-import that adds replies to more threads than this locks the table.
@@ -35,7 +37,7 @@ _MOST_THREAD_LOCKS = 500
 _BATCH = 500
 
 _Levels = dict[int, list[tuple[Comment, Comment | None]]]
-_Make = Callable[[ParsedComment], Comment]
+_Make = Callable[[ImportNode], Comment]
 
 
 @dataclass
@@ -48,7 +50,7 @@ class ReimportReport:
 
 
 def threads_import(
-    *, article: Article, threads: Sequence[ParsedComment], source_name: str
+    *, article: Article, threads: Sequence[ImportNode], source_name: str
 ) -> list[Comment]:
     """Create whole new threads in bulk: tree fields computed here, one INSERT per level.
 
@@ -62,7 +64,7 @@ def threads_import(
 
 
 def comments_reimport(
-    *, article: Article, threads: Sequence[ParsedComment], source_name: str
+    *, article: Article, threads: Sequence[ImportNode], source_name: str
 ) -> ReimportReport:
     """Merge a changed seed file into the threads its earlier version made.
 
@@ -105,7 +107,7 @@ def comments_reimport(
     return report
 
 
-def _planned(article: Article, threads: Sequence[ParsedComment]) -> Plan:
+def _planned(article: Article, threads: Sequence[ImportNode]) -> Plan:
     """The plan, made from rows read under the locks of the threads it adds replies to.
 
     A first reading shows which threads those are; once they are locked the
@@ -149,7 +151,7 @@ def _flag(pks: list[int], *, missing: bool) -> None:
         )
 
 
-def _rewrite(row: Row, comment: ParsedComment) -> bool:
+def _rewrite(row: Row, comment: ImportNode) -> bool:
     """Give an untouched row the file's new text; False if a person touched it meanwhile.
 
     The conditions are checked again by the UPDATE itself, which waits for a
@@ -167,7 +169,7 @@ def _rewrite(row: Row, comment: ParsedComment) -> bool:
     return bool(
         untouched.update(
             body=comment.body,
-            import_digest=content_digest(stored_author(comment), comment.body),
+            import_digest=content_digest(stored_author(comment.author), comment.body),
             status=Comment.Status.PUBLISHED,
             moderation_reason="",
         )
@@ -200,7 +202,7 @@ def _insert_blocks(article: Article, blocks: list[Block], make: _Make) -> int:
     return added
 
 
-def _new_threads(threads: Sequence[ParsedComment], make: _Make) -> list[Comment]:
+def _new_threads(threads: Sequence[ImportNode], make: _Make) -> list[Comment]:
     if not threads:
         return []
     tree_write_lock(None)
@@ -217,8 +219,8 @@ def _new_threads(threads: Sequence[ParsedComment], make: _Make) -> list[Comment]
 def _maker(article: Article, source_name: str) -> _Make:
     now = timezone.now()
 
-    def make(parsed: ParsedComment) -> Comment:
-        author = stored_author(parsed)
+    def make(parsed: ImportNode) -> Comment:
+        author = stored_author(parsed.author)
         return Comment(
             article=article,
             author_name=author,
@@ -227,7 +229,7 @@ def _maker(article: Article, source_name: str) -> _Make:
             moderation_reason=parsed.hold_reason or "",
             created=now,
             is_imported=True,
-            import_source=f"{source_name}:{parsed.line}"[:300],
+            import_source=fit(Comment, "import_source", f"{source_name}:{parsed.line}"),
             import_key=parsed.key,
             import_digest=content_digest(author, parsed.body),
         )
@@ -236,7 +238,7 @@ def _maker(article: Article, source_name: str) -> _Make:
 
 
 def _lay_out(
-    comments: Sequence[ParsedComment],
+    comments: Sequence[ImportNode],
     *,
     tree_id: int,
     level: int,
@@ -250,7 +252,7 @@ def _lay_out(
     counter = lft
     # (parsed, parent instance, level, entered node) on an explicit stack:
     # seeds may nest deeper than Python's recursion limit.
-    stack: list[tuple[ParsedComment, Comment | None, int, Comment | None]] = [
+    stack: list[tuple[ImportNode, Comment | None, int, Comment | None]] = [
         (comment, None, level, None) for comment in reversed(comments)
     ]
     while stack:

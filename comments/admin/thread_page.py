@@ -1,0 +1,128 @@
+"""A comment's change page: the comment in its thread, with the moderation buttons
+and "Delete thread"."""
+
+from django.contrib import messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from comments import moderation
+from comments.models import Comment
+
+
+class ThreadPageMixin:
+    """For ``CommentAdmin``: the change page's thread, buttons and their views."""
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/moderate/",
+                wrap(require_POST(self.moderate_view)),
+                name="comments_comment_moderate",
+            ),
+            path(
+                "<path:object_id>/delete-thread/",
+                wrap(self.delete_thread_view),
+                name="comments_comment_delete_thread",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preserving_filters(self, request, url):
+        return add_preserved_filters(
+            {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}, url
+        )
+
+    def change_url(self, request, comment):
+        return self.preserving_filters(
+            request, reverse("admin:comments_comment_change", args=[comment.pk])
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(self.thread_context(request, obj))
+        if not any(name in context["adminform"].form.fields for name in self.reader_words):
+            # Nothing on the page is editable: moderation happens through the buttons.
+            context.update(show_save=False, show_save_and_continue=False)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def thread_context(self, request, comment):
+        """Ancestors, the comment and its direct replies, two queries, for reading in context."""
+        context = {
+            "ancestors": list(comment.get_ancestors().select_related("user")),
+            "replies": list(comment.get_children().select_related("user")),
+            "moderation_actions": [],
+            "delete_thread_count": 0,
+        }
+        if self.has_moderate_permission(request):
+            context["moderation_actions"] = [
+                (name, moderation.ACTIONS[name].verb)
+                for name in moderation.moderation_actions(comment.status)
+            ]
+        if not comment.is_leaf_node() and super().has_delete_permission(request):
+            context["delete_thread_count"] = comment.get_descendant_count() + 1
+        return context
+
+    def moderate_view(self, request, object_id):
+        comment = self.get_object(request, unquote(object_id))
+        if comment is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        action = moderation.ACTIONS.get(request.POST.get("action", ""))
+        if action is None:
+            self.message_user(request, _("Choose an action."), messages.ERROR)
+            return HttpResponseRedirect(self.change_url(request, comment))
+        changed = moderation.comments_moderate(
+            Comment.objects.filter(pk=comment.pk),
+            action=request.POST["action"],
+            moderator=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+        if changed:
+            self.message_user(
+                request, _("Comment %(done)s.") % {"done": action.done}, messages.SUCCESS
+            )
+        else:
+            self.message_user(
+                request,
+                _("Nothing changed: a comment that is %(status)s cannot be %(done)s.")
+                % {"status": comment.get_status_display().lower(), "done": action.done},
+                messages.WARNING,
+            )
+        return HttpResponseRedirect(self.change_url(request, comment))
+
+    def delete_thread_view(self, request, object_id):
+        comment = self.get_object(request, unquote(object_id))
+        if comment is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not super().has_delete_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            deleted = moderation.thread_delete(comment=comment, moderator=request.user)
+            self.message_user(
+                request,
+                ngettext("Deleted %(count)d comment.", "Deleted %(count)d comments.", deleted)
+                % {"count": deleted},
+                messages.SUCCESS,
+            )
+            changelist = reverse("admin:comments_comment_changelist")
+            return HttpResponseRedirect(self.preserving_filters(request, changelist))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Delete a thread"),
+            "opts": self.opts,
+            "object": comment,
+            "count": comment.get_descendant_count() + 1,
+            "replies": comment.get_descendant_count(),
+            "change_url": self.change_url(request, comment),
+            "preserved_filters": self.get_preserved_filters(request),
+        }
+        return TemplateResponse(request, "admin/comments/comment/delete_thread.html", context)

@@ -1,0 +1,67 @@
+"""The writers' locks: every tree write and every rate-limited write takes them.
+
+django-mptt takes no locks, so two concurrent inserts can corrupt lft/rght or
+hand two roots one tree_id. Each tree write runs inside ``transaction.atomic``
+and ``tree_write_lock``: on SQLite the IMMEDIATE transaction mode already
+serialises writers; on PostgreSQL we take transaction-level advisory locks,
+one per thread (tree_id) for replies and one shared lock for allocating new
+tree ids, so a reply only waits for writers of its own thread.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from django.db import connection
+
+from comments.models import Comment
+
+_NEW_TREE_LOCK = 0
+
+
+class Namespace(IntEnum):
+    """The first key of an advisory lock: what the second key names."""
+
+    THREAD = 0x4E57
+    FLOOD = 0x4E58
+    REPORTS = 0x4E59
+    SEED_FILE = 0x4E5A
+
+
+def tree_write_lock(*tree_ids: int | None) -> None:
+    """Lock the given threads (None: the allocation of new tree ids) until commit."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({_NEW_TREE_LOCK if tree_id is None else tree_id for tree_id in tree_ids})
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [int(Namespace.THREAD), key])
+
+
+def lock_thread_of(comment_id: int) -> Comment:
+    """Lock a comment's thread and return the comment as it is under the lock.
+
+    The tree fields read before the lock may be stale; mptt computes a new
+    reply's place from its parent's, so re-read after locking. A concurrent
+    repair can change the tree_id, in which case we lock the new thread too.
+    SQLite's IMMEDIATE transaction already holds the write lock.
+    """
+    locked: set[int] = set()
+    while True:
+        comment = Comment.objects.select_related("article").get(pk=comment_id)
+        if comment.tree_id in locked or connection.vendor != "postgresql":
+            return comment
+        tree_write_lock(comment.tree_id)
+        locked.add(comment.tree_id)
+
+
+def name_lock(namespace: Namespace, name: str) -> None:
+    """Serialise the writers of one kind for one name (an address, a seed file) until commit.
+
+    Rate limits count inside the write transaction, under this lock on
+    PostgreSQL (SQLite's IMMEDIATE transactions already serialise), so
+    concurrent requests from one address across workers cannot overshoot.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [int(namespace), name])
