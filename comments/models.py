@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.urls import reverse
@@ -7,7 +6,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
-from mptt.querysets import TreeQuerySet
+
+from comments.querysets import CommentQuerySet, author_label
 
 # The deepest level a comment may sit at (a top-level comment is level 0):
 # posting refuses a reply below it. Deeper threads are unreadable, and mptt's
@@ -16,46 +16,6 @@ from mptt.querysets import TreeQuerySet
 # levels (a setting), and a seed file nests at most MAX_SEED_DEPTH
 # (articles.seed_parser), each position key fitting ``Comment.import_key``.
 MAX_REPLY_DEPTH = 200
-
-
-class CommentQuerySet(TreeQuerySet):
-    def for_article(self, article):
-        return self.filter(article=article)
-
-    def in_moderation(self):
-        return self.filter(status=Comment.Status.PENDING)
-
-    def in_thread_order(self):
-        return self.order_by("tree_id", "lft")
-
-    def for_display(self):
-        """Rows a thread page renders from, in tree order: ``DISPLAY_COLUMNS`` and the
-        poster's username.
-
-        Every status stays in the list so the tree keeps its shape (leaving a
-        hidden parent out would lift its replies to the top); the thread
-        builder shows hidden comments as tombstones or leaves them out. Plain
-        rows, because building a model instance costs three times the fetch.
-        """
-        username = f"user__{get_user_model().USERNAME_FIELD}"
-        return self.in_thread_order().values_list(*DISPLAY_COLUMNS, username)
-
-
-# for_display() adds the user's username field last.
-DISPLAY_COLUMNS = (
-    "pk", "parent_id", "lft", "level", "status", "body", "created",
-    "author_name", "user__first_name", "user__last_name",
-)
-
-
-def author_label(author_name: str, first_name: str, last_name: str, username) -> str | None:
-    """The name a comment shows: the one it was posted under, else its poster's account's.
-
-    ``None`` when neither is known (an imported comment without an author).
-    """
-    if author_name or username is None:
-        return author_name or None
-    return f"{first_name} {last_name}".strip() or str(username)
 
 
 class Comment(MPTTModel):

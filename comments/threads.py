@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
-from comments.models import Comment, author_label
+from comments.models import Comment
+from comments.querysets import author_label
 
 
 class Row(NamedTuple):

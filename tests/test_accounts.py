@@ -1,13 +1,11 @@
 """Reader accounts through their pages: sign-up, verification, sign-in, passwords,
 email, settings and deletion (README, "Accounts" and "Security")."""
 
-import ast
 import re
 import time
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client, override_settings
@@ -425,16 +423,3 @@ def test_a_deleted_staff_member_loses_staff_rights_and_their_names_stay_reserved
     staff.refresh_from_db()
     assert not (staff.is_staff or staff.is_superuser or staff.is_active)
     assert is_reserved("Maria Ortiz") and is_reserved("maria")
-
-
-def test_readers_imports_nothing_of_comments_or_articles():
-    # comments builds on readers (names, accounts), never the reverse.
-    for path in (settings.BASE_DIR / "readers").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = (
-                [node.module or ""] if isinstance(node, ast.ImportFrom)
-                else [alias.name for alias in node.names] if isinstance(node, ast.Import)
-                else []
-            )
-            for name in names:
-                assert name.split(".")[0] not in {"comments", "articles"}, (path, name)
