@@ -27,78 +27,55 @@ def address(peer: str, forwarded: str | None = None) -> str | None:
     return client_ip(RequestFactory().get("/", REMOTE_ADDR=peer, **headers))
 
 
-def test_without_trusted_proxies_the_peer_is_the_client_whatever_the_header_says(trust):
-    assert address("203.0.113.9", "198.51.100.1") == "203.0.113.9"
+PEER = "203.0.113.9"
+CLIENT = "198.51.100.1"
+PROXY = "10.0.0.1"
+PROXIES = "10.0.0.0/8"
+# What each case pins -> (trusted proxies, peer, X-Forwarded-For or None, the client read).
+CLIENTS = {
+    "without trusted proxies the peer is the client whatever the header says": (
+        [], PEER, CLIENT, PEER
+    ),
+    "a header from an untrusted peer is ignored": ([PROXY], PEER, CLIENT, PEER),
+    "behind a trusted proxy the client is the address it saw": ([PROXY], PROXY, CLIENT, CLIENT),
+    "addresses a client wrote itself left of its own are ignored": (
+        [PROXY], PROXY, f"1.1.1.1, 2.2.2.2, {CLIENT}", CLIENT
+    ),
+    "chained proxies are passed from the right up to the first untrusted address": (
+        [PROXIES, "192.0.2.7"], "10.1.2.3", f"6.6.6.6, {CLIENT}, 192.0.2.7, 10.9.9.9", CLIENT
+    ),
+    "a header naming only trusted proxies gives the leftmost": (
+        [PROXIES], PROXY, "10.0.0.3,10.0.0.2", "10.0.0.3"
+    ),
+    "a trusted peer without the header is the client": ([PROXY], PROXY, None, PROXY),
+    "a trusted peer with an empty header is the client": ([PROXY], PROXY, "", PROXY),
+    "a malformed entry stops the walk at the last trusted proxy": (
+        [PROXIES], "10.0.0.2", f"{CLIENT}, not-an-address", "10.0.0.2"
+    ),
+    "an entry with a port is a malformed entry too": (
+        [PROXIES], "10.0.0.2", f"{CLIENT}, 10.0.0.2:443, 10.0.0.3", "10.0.0.3"
+    ),
+    "'unknown' is a malformed entry too": ([PROXIES], "10.0.0.2", f"{CLIENT}, unknown", "10.0.0.2"),
+    "an ipv6 client behind ipv6 proxies": (
+        ["2001:db8:ffff::/48", "::1"], "::1", "2001:db8::42, 2001:db8:ffff::7", "2001:db8::42"
+    ),
+    "a header from an untrusted ipv6 peer is ignored": (
+        ["2001:db8:ffff::/48", "::1"], "2001:db8::99", "2001:db8::42", "2001:db8::99"
+    ),
+    "an ipv4 client behind an ipv6 proxy reads as ipv4": (["::1"], "::1", CLIENT, CLIENT),
+    "a mapped peer reads as ipv4": (["::1"], f"::ffff:{CLIENT}", None, CLIENT),
+    "a mapped address in the header reads as ipv4": (["::1"], "::1", f"::ffff:{CLIENT}", CLIENT),
+    "an unknown peer has no address": ([], "", None, None),
+}
 
 
-def test_a_header_from_an_untrusted_peer_is_ignored(trust):
-    trust("10.0.0.1")
+@pytest.mark.parametrize(("proxies", "peer", "forwarded", "client"), CLIENTS.values(), ids=CLIENTS)
+def test_the_client_is_the_peer_or_the_address_trusted_proxies_forwarded(
+    trust, proxies, peer, forwarded, client
+):
+    trust(*proxies)
 
-    assert address("203.0.113.9", "198.51.100.1") == "203.0.113.9"
-
-
-def test_behind_a_trusted_proxy_the_client_is_the_address_the_proxy_saw(trust):
-    trust("10.0.0.1")
-
-    assert address("10.0.0.1", "198.51.100.1") == "198.51.100.1"
-
-
-def test_addresses_a_client_wrote_itself_left_of_its_own_are_ignored(trust):
-    trust("10.0.0.1")
-
-    assert address("10.0.0.1", "1.1.1.1, 2.2.2.2, 198.51.100.1") == "198.51.100.1"
-
-
-def test_chained_proxies_are_passed_from_the_right_up_to_the_first_untrusted_address(trust):
-    trust("10.0.0.0/8", "192.0.2.7")
-
-    assert address("10.1.2.3", "6.6.6.6, 198.51.100.1, 192.0.2.7, 10.9.9.9") == "198.51.100.1"
-
-
-def test_a_header_naming_only_trusted_proxies_gives_the_leftmost(trust):
-    trust("10.0.0.0/8")
-
-    assert address("10.0.0.1", "10.0.0.3,10.0.0.2") == "10.0.0.3"
-
-
-def test_a_trusted_peer_without_the_header_is_the_client(trust):
-    trust("10.0.0.1")
-
-    assert address("10.0.0.1") == "10.0.0.1"
-    assert address("10.0.0.1", "") == "10.0.0.1"
-
-
-@pytest.mark.parametrize(
-    ("forwarded", "client"),
-    [
-        ("198.51.100.1, not-an-address", "10.0.0.2"),
-        ("198.51.100.1, 10.0.0.2:443, 10.0.0.3", "10.0.0.3"),
-        ("198.51.100.1, unknown", "10.0.0.2"),
-    ],
-)
-def test_a_malformed_entry_stops_the_walk_at_the_last_trusted_proxy(trust, forwarded, client):
-    trust("10.0.0.0/8")
-
-    assert address("10.0.0.2", forwarded) == client
-
-
-def test_ipv6_clients_behind_ipv6_proxies(trust):
-    trust("2001:db8:ffff::/48", "::1")
-
-    assert address("::1", "2001:db8::42, 2001:db8:ffff::7") == "2001:db8::42"
-    assert address("2001:db8::99", "2001:db8::42") == "2001:db8::99"
-
-
-def test_an_ipv4_client_behind_an_ipv6_proxy_and_a_mapped_peer_read_as_ipv4(trust):
-    trust("::1")
-
-    assert address("::1", "198.51.100.1") == "198.51.100.1"
-    assert address("::ffff:198.51.100.1") == "198.51.100.1"
-    assert address("::1", "::ffff:198.51.100.1") == "198.51.100.1"
-
-
-def test_an_unknown_peer_has_no_address(trust):
-    assert address("") is None
+    assert address(peer, forwarded) == client
 
 
 # Every use: stored addresses, flood control, reports and refused-post logs.
