@@ -13,7 +13,10 @@ from comments import moderation
 from comments.models import Comment, Report
 from tests.helpers import create_tree, make_article, post
 
+pytestmark = pytest.mark.django_db
+
 S = Comment.Status
+
 
 # (action, status before) -> status after; None: the action does not apply.
 TRANSITIONS = {
@@ -40,7 +43,6 @@ def version(article) -> int:
     return Article.objects.get(pk=article.pk).discussion_version
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(("action", "before"), list(TRANSITIONS))
 def test_each_action_moves_only_the_statuses_it_applies_to(action, before, moderator):
     comment = post(make_article(), status=before)
@@ -55,7 +57,6 @@ def test_each_action_moves_only_the_statuses_it_applies_to(action, before, moder
     assert comment.status == (expected or before)
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("status", list(S))
 def test_moderation_actions_lists_exactly_the_actions_that_apply(status):
     expected = [
@@ -64,7 +65,6 @@ def test_moderation_actions_lists_exactly_the_actions_that_apply(status):
     assert sorted(moderation.moderation_actions(status)) == sorted(expected)
 
 
-@pytest.mark.django_db
 def test_moderation_records_who_when_and_why_on_the_comment_and_in_the_admin_log(moderator):
     comment = post(make_article(), status=S.PENDING, moderation_reason="Held: links")
 
@@ -84,7 +84,6 @@ def test_moderation_records_who_when_and_why_on_the_comment_and_in_the_admin_log
     assert entry.change_message == "Removed: Personal attack"
 
 
-@pytest.mark.django_db
 def test_moderation_without_a_reason_records_the_action_name(moderator):
     comment = post(make_article(), status=S.PENDING)
 
@@ -97,7 +96,6 @@ def test_moderation_without_a_reason_records_the_action_name(moderator):
     assert LogEntry.objects.get().change_message == "Approved"
 
 
-@pytest.mark.django_db
 def test_moderation_bumps_every_touched_article_and_only_when_something_changed(moderator):
     first, second = make_article(), make_article()
     a, b = post(first), post(second)
@@ -116,7 +114,6 @@ def test_moderation_bumps_every_touched_article_and_only_when_something_changed(
     assert LogEntry.objects.count() == 2
 
 
-@pytest.mark.django_db
 def test_removal_is_soft_and_keeps_the_text_and_the_replies(moderator, assert_tree_sound):
     tree = create_tree()
 
@@ -131,7 +128,6 @@ def test_removal_is_soft_and_keeps_the_text_and_the_replies(moderator, assert_tr
     assert_tree_sound()
 
 
-@pytest.mark.django_db
 def test_moderating_a_queryset_with_joins_and_ordering_changes_each_row_once(moderator):
     tree = create_tree()
     queryset = (
@@ -147,7 +143,6 @@ def test_moderating_a_queryset_with_joins_and_ordering_changes_each_row_once(mod
     assert set(Comment.objects.values_list("status", flat=True)) == {S.SPAM}
 
 
-@pytest.mark.django_db
 def test_every_changed_comment_gets_its_own_history_entry_naming_it(moderator, django_user_model):
     article = make_article()
     named = post(article, body="x" * 80, author="Ann")
@@ -170,7 +165,6 @@ def test_every_changed_comment_gets_its_own_history_entry_naming_it(moderator, d
     assert str(untouched.pk) not in entries
 
 
-@pytest.mark.django_db
 def test_a_limited_moderation_changes_the_lowest_ids_and_leaves_the_rest_due(moderator):
     article = make_article()
     comments = [post(article, status=S.PENDING) for __ in range(5)]
@@ -187,7 +181,6 @@ def test_a_limited_moderation_changes_the_lowest_ids_and_leaves_the_rest_due(mod
     assert LogEntry.objects.count() == 2
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("size", [2, 40])
 def test_moderation_costs_the_same_queries_however_many_comments_and_articles(
     moderator, django_assert_max_num_queries, size
@@ -207,7 +200,6 @@ def test_moderation_costs_the_same_queries_however_many_comments_and_articles(
     assert LogEntry.objects.count() == size
 
 
-@pytest.mark.django_db
 def test_a_report_is_recorded_and_counted():
     comment = post(make_article())
 
@@ -221,7 +213,6 @@ def test_a_report_is_recorded_and_counted():
     assert comment.status == S.PUBLISHED
 
 
-@pytest.mark.django_db
 def test_a_report_with_an_unknown_reason_is_rejected():
     comment = post(make_article())
 
@@ -232,8 +223,6 @@ def test_a_report_with_an_unknown_reason_is_rejected():
     assert comment.report_count == 0
 
 
-
-@pytest.mark.django_db
 def test_a_zero_threshold_never_holds(settings):
     settings.NEWSROOM_REPORT_THRESHOLD = 0
     comment = post(make_article())
@@ -245,7 +234,6 @@ def test_a_zero_threshold_never_holds(settings):
     assert (comment.status, comment.report_count) == (S.PUBLISHED, 5)
 
 
-@pytest.mark.django_db
 def test_an_approved_comment_is_held_again_only_after_a_fresh_threshold_of_reports(
     settings, moderator
 ):
@@ -268,7 +256,6 @@ def test_an_approved_comment_is_held_again_only_after_a_fresh_threshold_of_repor
     assert comment.report_count == 4
 
 
-@pytest.mark.django_db
 def test_reports_on_a_removed_comment_do_not_change_its_status(settings):
     settings.NEWSROOM_REPORT_THRESHOLD = 1
     comment = post(make_article(), status=S.REMOVED)
@@ -279,7 +266,6 @@ def test_reports_on_a_removed_comment_do_not_change_its_status(settings):
     assert comment.status == S.REMOVED
 
 
-@pytest.mark.django_db
 def test_deleting_a_comment_with_replies_is_refused(assert_tree_sound):
     tree = create_tree()
 
@@ -291,7 +277,6 @@ def test_deleting_a_comment_with_replies_is_refused(assert_tree_sound):
     assert_tree_sound()
 
 
-@pytest.mark.django_db
 def test_deleting_a_comment_without_replies_keeps_the_tree_sound(assert_tree_sound):
     tree = create_tree()
     before = version(tree.article)
@@ -303,7 +288,6 @@ def test_deleting_a_comment_without_replies_keeps_the_tree_sound(assert_tree_sou
     assert_tree_sound()
 
 
-@pytest.mark.django_db
 def test_thread_delete_takes_the_replies_and_says_how_many(moderator, assert_tree_sound):
     tree = create_tree()
     moderation.report_create(comment=tree.grandchild, reason=Report.Reason.SPAM)
@@ -323,7 +307,6 @@ def test_thread_delete_takes_the_replies_and_says_how_many(moderator, assert_tre
     assert_tree_sound()
 
 
-@pytest.mark.django_db
 def test_thread_delete_of_a_whole_thread_leaves_the_other_threads(moderator, assert_tree_sound):
     tree = create_tree()
 
@@ -333,7 +316,6 @@ def test_thread_delete_of_a_whole_thread_leaves_the_other_threads(moderator, ass
     assert_tree_sound()
 
 
-@pytest.mark.django_db
 def test_editing_a_comment_saves_the_words_and_refreshes_the_discussion(moderator):
     comment = post(make_article(), body="Call me on 555 0100")
     before = version(comment.article)
@@ -347,7 +329,6 @@ def test_editing_a_comment_saves_the_words_and_refreshes_the_discussion(moderato
     assert version(comment.article) == before + 1
 
 
-@pytest.mark.django_db
 def test_editing_a_comment_records_who_edited_it_and_when(moderator):
     comment = post(make_article(), body="Call me on 555 0100")
     assert (comment.edited_by, comment.edited_at) == (None, None)
@@ -361,7 +342,6 @@ def test_editing_a_comment_records_who_edited_it_and_when(moderator):
     assert comment.edited_at is not None
 
 
-@pytest.mark.django_db
 def test_editing_a_comment_to_an_empty_body_is_rejected():
     comment = post(make_article(), body="Something")
 
@@ -372,8 +352,6 @@ def test_editing_a_comment_to_an_empty_body_is_rejected():
     assert comment.body == "Something"
 
 
-
-@pytest.mark.django_db
 def test_the_report_limit_counts_the_last_minute_only():
     comment = post(make_article())
     for __ in range(2):

@@ -7,6 +7,8 @@ from pytest_django.asserts import assertContains, assertRedirects
 from comments.models import Comment, Report
 from tests.helpers import create_tree, make_article, post, send
 
+pytestmark = pytest.mark.django_db
+
 
 def report_url(comment) -> str:
     return f"/articles/{comment.article.slug}/comments/{comment.pk}/report/"
@@ -16,7 +18,6 @@ def report(client, comment, reason="abuse", note=""):
     return send(client, report_url(comment), {"reason": reason, "note": note})
 
 
-@pytest.mark.django_db
 def test_the_report_page_quotes_the_comment_and_offers_the_reasons(reader):
     comment = post(make_article(), body="Quote me.")
 
@@ -27,7 +28,6 @@ def test_the_report_page_quotes_the_comment_and_offers_the_reasons(reader):
         assertContains(response, label)
 
 
-@pytest.mark.django_db
 def test_a_report_is_saved_with_its_reason_and_note_and_counted(reader):
     comment = post(make_article())
 
@@ -47,7 +47,6 @@ def test_a_report_is_saved_with_its_reason_and_note_and_counted(reader):
     assertContains(page, "Thank you. Moderators will look at this comment.")
 
 
-@pytest.mark.django_db
 def test_a_reader_reports_a_comment_only_once_per_session(reader):
     comment = post(make_article())
     report(reader, comment)
@@ -65,7 +64,6 @@ def test_a_reader_reports_a_comment_only_once_per_session(reader):
     assertContains(reader.get(response["Location"]), "You have already reported this comment.")
 
 
-@pytest.mark.django_db
 def test_one_session_may_report_different_comments(reader):
     tree = create_tree()
 
@@ -75,7 +73,6 @@ def test_one_session_may_report_different_comments(reader):
     assert Report.objects.count() == 2
 
 
-@pytest.mark.django_db
 def test_a_report_without_a_reason_is_refused_and_shows_the_form_again(reader):
     comment = post(make_article())
 
@@ -85,7 +82,6 @@ def test_a_report_without_a_reason_is_refused_and_shows_the_form_again(reader):
     assert not Report.objects.exists()
 
 
-@pytest.mark.django_db
 def test_three_reports_from_three_readers_hold_a_published_comment(settings):
     settings.NEWSROOM_REPORT_THRESHOLD = 3
     comment = post(make_article(), body="Reported thrice")
@@ -101,14 +97,12 @@ def test_three_reports_from_three_readers_hold_a_published_comment(settings):
     assert "Reported thrice" not in page.content.decode()
 
 
-@pytest.mark.django_db
 def test_a_comment_that_is_not_published_cannot_be_reported(reader):
     comment = post(make_article(), status=Comment.Status.PENDING)
 
     assert reader.get(report_url(comment)).status_code == 404
 
 
-@pytest.mark.django_db
 def test_reporting_redirects_to_the_comment_on_its_article_page(reader):
     comment = post(make_article())
 
@@ -130,7 +124,6 @@ def report_fresh(comment, note="", address="203.0.113.5"):
     return report(Client(enforce_csrf_checks=True, REMOTE_ADDR=address), comment, note=note)
 
 
-@pytest.mark.django_db
 def test_reports_over_the_per_minute_limit_get_a_429_that_keeps_the_note(settings):
     settings.NEWSROOM_REPORTS_PER_MINUTE = 3
     comment = post(make_article())
@@ -146,7 +139,6 @@ def test_reports_over_the_per_minute_limit_get_a_429_that_keeps_the_note(setting
     assert comment.report_count == 3
 
 
-@pytest.mark.django_db
 def test_the_report_limit_counts_each_address_on_its_own(settings):
     settings.NEWSROOM_REPORTS_PER_MINUTE = 1
     comment = post(make_article())
@@ -157,7 +149,6 @@ def test_the_report_limit_counts_each_address_on_its_own(settings):
     assert (first, other) == (303, 303)
 
 
-@pytest.mark.django_db
 def test_the_report_limit_is_off_with_zero(settings):
     settings.NEWSROOM_REPORTS_PER_MINUTE = 0
     comment = post(make_article())
@@ -165,7 +156,6 @@ def test_the_report_limit_is_off_with_zero(settings):
     assert {report_fresh(comment).status_code for __ in range(12)} == {303}
 
 
-@pytest.mark.django_db
 def test_one_address_stuffing_reports_from_fresh_sessions_never_holds_a_comment(settings):
     settings.NEWSROOM_REPORT_THRESHOLD = 3
     comment = post(make_article())
