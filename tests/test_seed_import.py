@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -37,6 +38,13 @@ def seed(folder, *comments: str, body: str = "The council voted on teh bridge.",
     return write_seed(folder, name, TITLE, "", body, "", f"{tops} Comments", *items)
 
 
+def imported(folder, *comments: str, **options) -> Path:
+    """``seed`` written and imported: the file a test then changes and imports again."""
+    path = seed(folder, *comments, **options)
+    import_seeds(path)
+    return path
+
+
 def by_body(body: str) -> Comment:
     return Comment.objects.get(body=body)
 
@@ -59,8 +67,7 @@ def test_moderation_survives_a_reimport_of_a_file_with_a_comment_deleted_and_a_t
     tmp_path, moderator, assert_tree_sound
 ):
     # Issue 12's scenario: B deleted from the file, a typo fixed in the article.
-    path = seed(tmp_path / "seeds", A, B, C, D)
-    import_seeds(path)
+    path = imported(tmp_path / "seeds", A, B, C, D)
     a, b, c, d = map(by_body, (A, B, C, D))
     admin = User.objects.create_superuser("admin", password="x")
     moderation.comment_edit(
@@ -95,8 +102,7 @@ def test_moderation_survives_a_reimport_of_a_file_with_a_comment_deleted_and_a_t
 def test_unchanged_comments_keep_their_rows_when_one_is_inserted_at_the_top(
     tmp_path, assert_tree_sound
 ):
-    path = seed(tmp_path / "seeds", A, "  1. A reply to A.", B, C)
-    import_seeds(path)
+    path = imported(tmp_path / "seeds", A, "  1. A reply to A.", B, C)
     before = rows()
     seed(tmp_path / "seeds", "A new first comment.", A, "  1. A reply to A.", B, C)
 
@@ -114,8 +120,7 @@ def test_unchanged_comments_keep_their_rows_when_one_is_inserted_at_the_top(
 
 
 def test_a_new_reply_goes_in_its_place_among_its_siblings(tmp_path, assert_tree_sound):
-    path = seed(tmp_path / "seeds", A, "  1. First reply.", "  2. Second reply.", B)
-    import_seeds(path)
+    path = imported(tmp_path / "seeds", A, "  1. First reply.", "  2. Second reply.", B)
     article = Article.objects.get()
     reader_reply = post(article, by_body(A), body="A reader's reply.")
     other_thread = list(Comment.objects.filter(body__in=[B]).values())
@@ -141,8 +146,7 @@ def test_a_new_reply_goes_in_its_place_among_its_siblings(tmp_path, assert_tree_
 
 
 def test_new_replies_in_several_places_of_one_thread_keep_it_sound(tmp_path, assert_tree_sound):
-    path = seed(tmp_path / "seeds", A, "  1. One.", "    1. One one.", "  2. Two.", B)
-    import_seeds(path)
+    path = imported(tmp_path / "seeds", A, "  1. One.", "    1. One one.", "  2. Two.", B)
     article = Article.objects.get()
     seed(
         tmp_path / "seeds",
@@ -166,8 +170,7 @@ def test_new_replies_in_several_places_of_one_thread_keep_it_sound(tmp_path, ass
 
 
 def test_a_changed_comment_nobody_touched_takes_the_files_new_text(tmp_path):
-    path = seed(tmp_path / "seeds", A, B, C)
-    import_seeds(path)
+    path = imported(tmp_path / "seeds", A, B, C)
     b = by_body(B)
     seed(tmp_path / "seeds", A, B.replace("ten years", "eleven years"), C)
 
@@ -195,8 +198,7 @@ def touch(kind: str, comment: Comment, moderator) -> None:
 def test_the_files_change_to_a_comment_a_person_touched_is_reported_and_left_alone(
     tmp_path, moderator, kind
 ):
-    path = seed(tmp_path / "seeds", A, B, C)
-    import_seeds(path)
+    path = imported(tmp_path / "seeds", A, B, C)
     b = by_body(B)
     touch(kind, b, moderator)
     before = Comment.objects.filter(pk=b.pk).values().get()
@@ -212,8 +214,7 @@ def test_the_files_change_to_a_comment_a_person_touched_is_reported_and_left_alo
 def test_a_comment_gone_from_the_file_is_kept_with_its_replies_marked_missing(
     tmp_path, assert_tree_sound
 ):
-    path = seed(tmp_path / "seeds", A, B, "  1. A reply to B.", "    1. And to that.", C)
-    import_seeds(path)
+    path = imported(tmp_path / "seeds", A, B, "  1. A reply to B.", "    1. And to that.", C)
     seed(tmp_path / "seeds", A, C)
 
     out, _ = import_seeds(path)
@@ -227,8 +228,7 @@ def test_a_comment_gone_from_the_file_is_kept_with_its_replies_marked_missing(
 
 
 def test_a_comment_back_in_the_file_is_no_longer_marked_missing(tmp_path):
-    path = seed(tmp_path / "seeds", A, B, C)
-    import_seeds(path)
+    path = imported(tmp_path / "seeds", A, B, C)
     b = by_body(B)
     seed(tmp_path / "seeds", A, C)
     import_seeds(path)
@@ -242,8 +242,7 @@ def test_a_comment_back_in_the_file_is_no_longer_marked_missing(tmp_path):
 
 
 def test_deleting_a_comment_and_editing_the_next_keeps_each_text_on_its_own_row(tmp_path):
-    path = seed(tmp_path / "seeds", A, B, C, D)
-    import_seeds(path)
+    path = imported(tmp_path / "seeds", A, B, C, D)
     b, c = by_body(B), by_body(C)
     edited = "Who pays for the repairs once the bridge opens?"
     seed(tmp_path / "seeds", A, edited, D)
@@ -257,8 +256,7 @@ def test_deleting_a_comment_and_editing_the_next_keeps_each_text_on_its_own_row(
 
 
 def test_equal_comments_under_one_parent_are_told_apart_by_their_order(tmp_path):
-    path = seed(tmp_path / "seeds", A, "  1. +1", "  2. +1", B)
-    import_seeds(path)
+    path = imported(tmp_path / "seeds", A, "  1. +1", "  2. +1", B)
     first, second = Comment.objects.filter(body="+1").order_by("lft")
     post(first.article, second, body="Agreed with the second one.")
     seed(tmp_path / "seeds", A, "  1. +1", "  2. +1", "  3. +1", B)
@@ -271,8 +269,7 @@ def test_equal_comments_under_one_parent_are_told_apart_by_their_order(tmp_path)
 
 
 def test_reimport_runs_no_statements_on_the_rows_it_leaves_alone(tmp_path):
-    path = seed(tmp_path / "seeds", *[f"Comment number {n}." for n in range(60)])
-    import_seeds(path)
+    path = imported(tmp_path / "seeds", *[f"Comment number {n}." for n in range(60)])
     seed(tmp_path / "seeds", "A new first comment.", *[f"Comment number {n}." for n in range(60)])
 
     with CaptureQueriesContext(connection) as queries:
@@ -289,8 +286,7 @@ def test_reimport_runs_no_statements_on_the_rows_it_leaves_alone(tmp_path):
 @pytest.mark.postgres
 @on_postgresql
 def test_new_replies_lock_their_threads_before_the_rows_are_read_again(tmp_path):
-    path = seed(tmp_path / "seeds", A, B)
-    import_seeds(path)
+    path = imported(tmp_path / "seeds", A, B)
     thread = by_body(B).tree_id
     seed(tmp_path / "seeds", A, B, "  1. A reply added later.")
 
@@ -308,8 +304,7 @@ def test_new_replies_lock_their_threads_before_the_rows_are_read_again(tmp_path)
 @on_postgresql
 def test_replies_added_to_many_threads_lock_the_table_instead(tmp_path, assert_tree_sound):
     threads = [f"Thread {n}." for n in range(501)]
-    path = seed(tmp_path / "seeds", *threads)
-    import_seeds(path)
+    path = imported(tmp_path / "seeds", *threads)
     seed(tmp_path / "seeds", *[line for t in threads for line in (t, "  1. A late reply.")])
 
     with CaptureQueriesContext(connection) as queries:
@@ -322,8 +317,7 @@ def test_replies_added_to_many_threads_lock_the_table_instead(tmp_path, assert_t
 
 def test_the_migration_gives_earlier_imports_digests_and_marks_what_they_cannot_show(tmp_path):
     migration = importlib.import_module("comments.migrations.0008_import_matching")
-    path = seed(tmp_path / "seeds", A, B, C)
-    import_seeds(path)
+    imported(tmp_path / "seeds", A, B, C)
     article = Article.objects.get()
     digests = dict(Comment.objects.values_list("pk", "import_digest"))
     a, b, c = map(by_body, (A, B, C))
