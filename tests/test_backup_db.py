@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from comments.management.commands import backup_db
 from tests.helpers import create_tree, on_postgresql, on_sqlite
@@ -33,12 +34,17 @@ def backup(path) -> str:
     return out.getvalue()
 
 
+def backup_of_a_thread(target):
+    """A five-comment thread backed up to ``target``; the command names the database it copied."""
+    create_tree()
+    assert f"Backed up {connection.vendor} database" in backup(target)
+    return target
+
+
 @on_sqlite
 @pytest.mark.django_db(transaction=True)
 def test_sqlite_backup_is_a_sound_database_with_every_comment(tmp_path):
-    create_tree()
-    target = tmp_path / "backup.sqlite3"
-    assert "Backed up sqlite database" in backup(target)
+    target = backup_of_a_thread(tmp_path / "backup.sqlite3")
     with sqlite3.connect(target) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert copy.execute("SELECT count(*) FROM comments_comment").fetchone() == (5,)
@@ -50,8 +56,7 @@ def test_sqlite_backup_is_a_sound_database_with_every_comment(tmp_path):
 def test_sqlite_backup_replaces_an_older_backup_and_leaves_no_partial_file(tmp_path):
     target = tmp_path / "backup.sqlite3"
     target.write_bytes(b"yesterday")
-    create_tree()
-    backup(target)
+    backup_of_a_thread(target)
     with sqlite3.connect(target) as copy:
         assert copy.execute("SELECT count(*) FROM comments_comment").fetchone() == (5,)
     copy.close()
@@ -61,9 +66,7 @@ def test_sqlite_backup_replaces_an_older_backup_and_leaves_no_partial_file(tmp_p
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_postgresql_backup_is_a_pg_dump_archive_holding_the_comments(tmp_path):
-    create_tree()
-    target = tmp_path / "backup.dump"
-    assert "Backed up postgresql database" in backup(target)
+    target = backup_of_a_thread(tmp_path / "backup.dump")
     listing = subprocess.run(
         ["pg_restore", "--list", str(target)], capture_output=True, text=True, check=True
     ).stdout
