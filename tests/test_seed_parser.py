@@ -39,7 +39,9 @@ def article_with_comments(*comment_lines: str, header: str = "2 Comments") -> st
     return seed("Title", "", "Body.", "", header, "", *comment_lines, "", "Leave a Reply")
 
 
-# The first seed: a numbered dump with a reply and a comment lost to encoding.
+def thread(*comment_lines: str) -> list:
+    """The thread an article with these comment lines parses into, as ``shape`` gives it."""
+    return shape(parse_seed(article_with_comments(*comment_lines)).comments)
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +54,66 @@ def second():
     return parse_seed(SECOND_SEED.read_bytes())
 
 
+# Both seeds: body paragraphs, declared and found comments, a long comment kept whole.
+
+
+@pytest.mark.parametrize(
+    ("seed_name", "paragraphs", "opening", "closing"),
+    [
+        ("first", 19, "The jihadists of the Islamic State", "In this current environment"),
+        ("second", 6, "Just about everyone thinks", "One of the theories"),
+    ],
+)
+def test_each_seed_has_its_body_paragraphs_in_order(
+    request, seed_name, paragraphs, opening, closing
+):
+    parsed = request.getfixturevalue(seed_name)
+    assert len(parsed.paragraphs) == paragraphs
+    assert parsed.paragraphs[0].startswith(opening)
+    assert parsed.paragraphs[-1].startswith(closing)
+
+
+@pytest.mark.parametrize(("seed_name", "declared", "found"), [("first", 8, 7), ("second", 6, 6)])
+def test_each_seed_declares_a_count_holds_a_count_and_warns_when_they_differ(
+    request, seed_name, declared, found
+):
+    parsed = request.getfixturevalue(seed_name)
+    assert (parsed.declared_count, parsed.found_count) == (declared, found)
+    mismatch = f"the page declared {declared} comments; the dump holds {found}"
+    assert (mismatch in parsed.warnings) is (declared != found)
+
+
+# (seed, comment, how its body begins and ends, its line breaks and how many, text kept out).
+LONG_BODIES = {
+    "first seed, third comment: all its continuation lines": (
+        "first", 2, "09.07 The soldiers of the special anti-terrorist unit",
+        "acknowledged General Shakar Javdat", "\n", 4, "Iraq announced the liberation",
+    ),
+    "second seed, first comment: every paragraph, not its author line": (
+        "second", 0, "A man who will shoot people", "Shiite retaliatory bloodbath in Mosul.",
+        "\n\n", 2, "michael reynolds Link",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("seed_name", "index", "opening", "ending", "separator", "breaks", "outside"),
+    LONG_BODIES.values(),
+    ids=LONG_BODIES,
+)
+def test_each_seed_keeps_a_long_comment_whole(
+    request, seed_name, index, opening, ending, separator, breaks, outside
+):
+    body = request.getfixturevalue(seed_name).comments[index].body
+    assert body.startswith(opening)
+    assert body.endswith(ending)
+    assert body.count(separator) == breaks
+    assert outside not in body
+
+
+# The first seed: a numbered dump with a reply and a comment lost to encoding.
+
+
 def test_first_seed_title_is_its_first_line(first):
     assert first.title == "ISIS will lose Mosul and Raqqa. What happens next?"
 
@@ -61,31 +123,11 @@ def test_first_seed_byline_drops_the_image_alt_text_glued_in_front(first):
     assert any("isis militant  Mosul" in w and "byline" in w for w in first.warnings)
 
 
-def test_first_seed_has_nineteen_body_paragraphs(first):
-    assert len(first.paragraphs) == 19
-    assert first.paragraphs[0].startswith("The jihadists of the Islamic State")
-    assert first.paragraphs[-1].startswith("In this current environment")
-
-
-def test_first_seed_declares_eight_comments_and_holds_seven(first):
-    assert first.declared_count == 8
-    assert first.found_count == 7
-    assert "the page declared 8 comments; the dump holds 7" in first.warnings
-
-
 def test_first_seed_has_six_threads_and_only_the_third_has_a_reply(first):
     assert len(first.comments) == 6
     assert [len(c.replies) for c in first.comments] == [0, 0, 1, 0, 0, 0]
     assert first.comments[2].replies[0].body == "Iraq announced the liberation of Mosul from IS"
     assert first.comments[2].replies[0].key == "3.1"
-
-
-def test_first_seed_third_comment_keeps_all_its_continuation_lines(first):
-    body = first.comments[2].body
-    assert body.startswith("09.07 The soldiers of the special anti-terrorist unit")
-    assert body.endswith("acknowledged General Shakar Javdat")
-    assert body.count("\n") == 4
-    assert "Iraq announced the liberation" not in body
 
 
 def test_first_seed_comments_have_no_known_author(first):
@@ -106,17 +148,9 @@ def test_first_seed_reply_form_is_not_part_of_the_last_comment(first):
 # The second seed: a bullet dump with "<Name> Link" author lines.
 
 
-def test_second_seed_has_no_byline_and_six_paragraphs(second):
+def test_second_seed_has_no_byline_and_no_warnings(second):
     assert second.title == "What Happens When Mosul Is Recaptured?"
     assert second.byline is None
-    assert len(second.paragraphs) == 6
-    assert second.paragraphs[0].startswith("Just about everyone thinks")
-    assert second.paragraphs[-1].startswith("One of the theories")
-
-
-def test_second_seed_declares_six_and_holds_six(second):
-    assert second.declared_count == 6
-    assert second.found_count == 6
     assert second.warnings == []
 
 
@@ -127,12 +161,7 @@ def test_second_seed_authors_come_from_link_lines_or_are_unknown(second):
     assert all(not c.replies for c in second.comments)
 
 
-def test_second_seed_multi_paragraph_bodies_are_kept_whole(second):
-    reynolds = second.comments[0].body
-    assert reynolds.startswith("A man who will shoot people")
-    assert reynolds.endswith("Shiite retaliatory bloodbath in Mosul.")
-    assert reynolds.count("\n\n") == 2
-    assert "michael reynolds Link" not in reynolds
+def test_second_seed_multi_paragraph_bodies_keep_each_paragraph(second):
     shambler = second.comments[2].body
     assert shambler.split("\n\n")[1] == "ISIS cannot even feed itself, They are all Deadenders."
     assert "How far can a wildfire burn" in shambler.split("\n\n")[0]
@@ -275,24 +304,18 @@ def test_numbered_replies_nest_three_levels_deep():
 
 
 def test_reply_numbering_restarts_at_one_under_each_parent():
-    parsed = parse_seed(
-        article_with_comments(
-            "  1. First", "    1. Reply to first", "  2. Second", "    1. Reply to second"
-        )
-    )
-    assert shape(parsed.comments) == [
+    replies = thread("  1. First", "    1. Reply to first", "  2. Second", "    1. Reply to second")
+    assert replies == [
         ("First", None, [("Reply to first", None, [])]),
         ("Second", None, [("Reply to second", None, [])]),
     ]
 
 
 def test_deeper_numbered_line_that_does_not_continue_the_numbering_is_body_text():
-    parsed = parse_seed(
-        article_with_comments(
-            "  1. My three points:", "    3. cheaper", "    1. A real reply", "      7. not a reply"
-        )
+    points = thread(
+        "  1. My three points:", "    3. cheaper", "    1. A real reply", "      7. not a reply"
     )
-    assert shape(parsed.comments) == [
+    assert points == [
         ("My three points:\n3. cheaper", None, [("A real reply\n7. not a reply", None, [])]),
     ]
 
@@ -315,26 +338,24 @@ def test_continuation_line_that_begins_with_a_number_stays_in_its_comment():
 
 
 def test_nested_bullets_become_replies_with_their_authors():
-    parsed = parse_seed(
-        article_with_comments(
-            "  • Ann Smith Link",
-            "",
-            "    Top comment.",
-            "",
-            "    • Bob Link",
-            "",
-            "      A reply by Bob.",
-            "",
-            "      • Straight to text, no author.",
-            "",
-            "    • Carol Link",
-            "",
-            "      Second reply.",
-            "",
-            "  • Unsigned top comment.",
-        )
+    bullets = thread(
+        "  • Ann Smith Link",
+        "",
+        "    Top comment.",
+        "",
+        "    • Bob Link",
+        "",
+        "      A reply by Bob.",
+        "",
+        "      • Straight to text, no author.",
+        "",
+        "    • Carol Link",
+        "",
+        "      Second reply.",
+        "",
+        "  • Unsigned top comment.",
     )
-    assert shape(parsed.comments) == [
+    assert bullets == [
         ("Top comment.", "Ann Smith", [
             ("A reply by Bob.", "Bob", [("Straight to text, no author.", None, [])]),
             ("Second reply.", "Carol", []),
@@ -344,18 +365,16 @@ def test_nested_bullets_become_replies_with_their_authors():
 
 
 def test_nested_bullets_drawn_with_another_glyph_per_level_are_replies():
-    parsed = parse_seed(
-        article_with_comments("  • Top", "    ◦ Reply", "      ▪ Reply to reply", "  • Next")
-    )
-    assert shape(parsed.comments) == [
+    assert thread("  • Top", "    ◦ Reply", "      ▪ Reply to reply", "  • Next") == [
         ("Top", None, [("Reply", None, [("Reply to reply", None, [])])]),
         ("Next", None, []),
     ]
 
 
 def test_dash_list_inside_a_bulleted_comment_is_body_text():
-    parsed = parse_seed(article_with_comments("  • My list:", "    - eggs", "    - milk"))
-    assert shape(parsed.comments) == [("My list:\n- eggs\n- milk", None, [])]
+    assert thread("  • My list:", "    - eggs", "    - milk") == [
+        ("My list:\n- eggs\n- milk", None, [])
+    ]
 
 
 def test_link_line_names_no_author_in_a_numbered_dump():
@@ -365,10 +384,9 @@ def test_link_line_names_no_author_in_a_numbered_dump():
 
 
 def test_line_back_at_the_parents_column_continues_the_parent():
-    parsed = parse_seed(
-        article_with_comments("  1. Parent", "    1. Reply", "", "    Parent again.")
-    )
-    assert shape(parsed.comments) == [("Parent\n\nParent again.", None, [("Reply", None, [])])]
+    assert thread("  1. Parent", "    1. Reply", "", "    Parent again.") == [
+        ("Parent\n\nParent again.", None, [("Reply", None, [])])
+    ]
 
 
 def test_top_level_numbering_gap_is_reported():
@@ -457,8 +475,9 @@ def test_crlf_bom_and_lone_cr_parse_like_plain_line_feeds():
 
 
 def test_line_separator_inside_a_reply_stays_in_that_reply():
-    parsed = parse_seed(article_with_comments("  1. Parent", "    1. Reply\u2028tail\x0cmore"))
-    assert shape(parsed.comments) == [("Parent", None, [("Reply\u2028tail\x0cmore", None, [])])]
+    assert thread("  1. Parent", "    1. Reply\u2028tail\x0cmore") == [
+        ("Parent", None, [("Reply\u2028tail\x0cmore", None, [])])
+    ]
 
 
 def test_zero_width_and_bidi_characters_are_dropped():
