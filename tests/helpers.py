@@ -13,6 +13,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
+from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
 from comments import posting
@@ -47,6 +48,14 @@ def post(article, parent=None, body=None, *, author="Reader", **fields) -> Comme
         author_name=author,
         **fields,
     )
+
+
+def assert_page(response, *, shows=(), hides=()) -> None:
+    """The page answers 200 with every text of ``shows`` and none of ``hides``."""
+    for text in shows:
+        assertContains(response, text)
+    for text in hides:
+        assertNotContains(response, text)
 
 
 def csrf_token(page) -> str:

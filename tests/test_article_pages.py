@@ -6,7 +6,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from articles.models import Article
 from comments import moderation
 from comments.models import Comment
-from tests.helpers import create_tree, csrf_token, make_article, post, submit
+from tests.helpers import assert_page, create_tree, csrf_token, make_article, post, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,11 @@ def moderate(queryset_or_comment, action):
         else queryset_or_comment
     )
     return moderation.comments_moderate(queryset, action=action, moderator=None)
+
+
+def first_two_pages(client, article):
+    url = article.get_absolute_url()
+    return client.get(url), client.get(f"{url}?page=2")
 
 
 def test_article_list_shows_newest_first_with_published_count_and_latest_time(client):
@@ -101,9 +106,11 @@ def test_removed_comment_with_visible_replies_shows_as_tombstone(client):
     response = client.get(tree.article.get_absolute_url())
 
     assertContains(response, "This comment was removed.", count=1)
-    assertNotContains(response, "root says hello")
-    for text in ["child1 says hello", "grandchild says hello", "child2 says hello"]:
-        assertContains(response, text)
+    assert_page(
+        response,
+        shows=["child1 says hello", "grandchild says hello", "child2 says hello"],
+        hides=["root says hello"],
+    )
 
 
 @pytest.mark.parametrize("removed", [["other"], ["child1", "grandchild"]])
@@ -116,8 +123,7 @@ def test_removed_comment_without_visible_replies_is_absent(client, removed):
     for name in removed:
         assertNotContains(response, f'id="c{getattr(tree, name).pk}"')
         assertNotContains(response, f"{name} says hello")
-    assertNotContains(response, "This comment was removed")
-    assertContains(response, "child2 says hello")
+    assert_page(response, shows=["child2 says hello"], hides=["This comment was removed"])
 
 
 def test_spam_and_pending_comments_are_hidden_from_other_readers(client):
@@ -127,9 +133,7 @@ def test_spam_and_pending_comments_are_hidden_from_other_readers(client):
 
     response = client.get(article.get_absolute_url())
 
-    assertNotContains(response, "buy pills")
-    assertNotContains(response, "wait for it")
-    assertContains(response, "0 comments")
+    assert_page(response, shows=["0 comments"], hides=["buy pills", "wait for it"])
 
 
 def test_restoring_a_removed_comment_brings_it_back(client):
@@ -140,50 +144,42 @@ def test_restoring_a_removed_comment_brings_it_back(client):
 
     response = client.get(tree.article.get_absolute_url())
 
-    for text in ["root says hello", "child1 says hello", "grandchild says hello"]:
-        assertContains(response, text)
-    assertNotContains(response, "This comment was removed")
+    assert_page(
+        response,
+        shows=["root says hello", "child1 says hello", "grandchild says hello"],
+        hides=["This comment was removed"],
+    )
 
 
 @override_settings(NEWSROOM_THREADS_PER_PAGE=2)
 def test_top_level_threads_are_paginated_with_their_whole_subtrees(client):
-    article = make_article()
-    first = post(article, body="thread one")
-    post(article, first, body="reply in one")
-    post(article, body="thread two")
-    post(article, body="thread three")
+    one = {"reply in one": {}}
+    tree = create_tree(spec={"thread one": one, "thread two": {}, "thread three": {}})
 
-    page1 = client.get(article.get_absolute_url())
-    page2 = client.get(article.get_absolute_url() + "?page=2")
+    page1, page2 = first_two_pages(client, tree.article)
 
-    assertContains(page1, "thread one")
-    assertContains(page1, "reply in one")
-    assertContains(page1, "thread two")
-    assertNotContains(page1, "thread three")
-    assertContains(page1, "Page 1 of 2")
-    assertContains(page2, "thread three")
-    assertNotContains(page2, "thread one")
+    assert_page(
+        page1,
+        shows=["thread one", "reply in one", "thread two", "Page 1 of 2"],
+        hides=["thread three"],
+    )
+    assert_page(page2, shows=["thread three"], hides=["thread one"])
 
 
 @override_settings(NEWSROOM_THREADS_PER_PAGE=50, NEWSROOM_COMMENTS_PER_PAGE=3)
 def test_a_page_of_threads_ends_with_the_thread_that_reaches_the_comment_budget(client):
-    article = make_article()
-    big = post(article, body="big thread")
-    post(article, big, body="big reply one")
-    post(article, big, body="big reply two")
-    post(article, big, body="big reply three")
-    post(article, body="small thread one")
-    post(article, body="small thread two")
+    big = {"big reply one": {}, "big reply two": {}, "big reply three": {}}
+    tree = create_tree(spec={"big thread": big, "small thread one": {}, "small thread two": {}})
 
-    page1 = client.get(article.get_absolute_url())
-    page2 = client.get(article.get_absolute_url() + "?page=2")
+    page1, page2 = first_two_pages(client, tree.article)
 
     # A thread is never split, even one bigger than the budget.
-    for text in ["big thread", "big reply one", "big reply three", "Page 1 of 2"]:
-        assertContains(page1, text)
-    assertNotContains(page1, "small thread one")
-    assertContains(page2, "small thread one")
-    assertContains(page2, "small thread two")
+    assert_page(
+        page1,
+        shows=["big thread", "big reply one", "big reply three", "Page 1 of 2"],
+        hides=["small thread one"],
+    )
+    assert_page(page2, shows=["small thread one", "small thread two"])
 
 
 @override_settings(NEWSROOM_THREADS_PER_PAGE=1)
@@ -195,13 +191,10 @@ def test_pages_count_only_threads_the_reader_can_see(client):
     moderate(hidden_root, "remove")
     post(article, body="last thread")
 
-    page1 = client.get(article.get_absolute_url())
-    page2 = client.get(article.get_absolute_url() + "?page=2")
+    page1, page2 = first_two_pages(client, article)
 
-    assertContains(page1, "Page 1 of 2")
-    assertContains(page1, "This comment was removed")
-    assertContains(page1, "visible reply")
-    assertContains(page2, "last thread")
+    assert_page(page1, shows=["Page 1 of 2", "This comment was removed", "visible reply"])
+    assert_page(page2, shows=["last thread"])
 
 
 @override_settings(NEWSROOM_THREADS_PER_PAGE=1)
@@ -213,9 +206,7 @@ def test_a_link_to_a_comment_opens_the_page_that_holds_it(client):
 
     response = client.get(f"{article.get_absolute_url()}?comment={reply.pk}")
 
-    assertContains(response, "Page 2 of 2")
-    assertContains(response, f'id="c{reply.pk}"')
-    assertNotContains(response, "first thread")
+    assert_page(response, shows=["Page 2 of 2", f'id="c{reply.pk}"'], hides=["first thread"])
 
 
 @override_settings(NEWSROOM_THREADS_PER_PAGE=1)
@@ -229,8 +220,7 @@ def test_a_link_to_an_unknown_comment_opens_the_first_page(client, wanted):
 
     response = client.get(article.get_absolute_url(), {"comment": wanted})
 
-    assertContains(response, "Page 1 of 2")
-    assertContains(response, "first thread")
+    assert_page(response, shows=["Page 1 of 2", "first thread"])
 
 
 @override_settings(NEWSROOM_MAX_VISIBLE_DEPTH=3)
@@ -242,13 +232,11 @@ def test_threads_deeper_than_the_visible_depth_continue_on_the_comment_page(clie
 
     response = client.get(article.get_absolute_url())
 
-    assertContains(response, "depth 2")
-    assertNotContains(response, "depth 3")
-    assertContains(response, f'href="{article.get_absolute_url()}comments/{chain[2].pk}/"')
-    assertContains(response, "Continue this thread")
-    continued = client.get(chain[2].get_absolute_url())
-    assertContains(continued, "depth 3")
-    assertContains(continued, "depth 4")
+    continued = f'href="{article.get_absolute_url()}comments/{chain[2].pk}/"'
+    assert_page(
+        response, shows=["depth 2", continued, "Continue this thread"], hides=["depth 3"]
+    )
+    assert_page(client.get(chain[2].get_absolute_url()), shows=["depth 3", "depth 4"])
 
 
 def test_comment_page_shows_ancestors_as_context_and_the_whole_subtree(client):
@@ -256,12 +244,11 @@ def test_comment_page_shows_ancestors_as_context_and_the_whole_subtree(client):
 
     response = client.get(tree.child1.get_absolute_url())
 
-    assertContains(response, "child1 says hello")
-    assertContains(response, "grandchild says hello")
-    assertNotContains(response, "child2 says hello")
-    assertNotContains(response, "other says hello")
-    assertContains(
-        response, f'href="{tree.article.get_absolute_url()}comments/{tree.root.pk}/">root</a>'
+    root = f'href="{tree.article.get_absolute_url()}comments/{tree.root.pk}/">root</a>'
+    assert_page(
+        response,
+        shows=["child1 says hello", "grandchild says hello", root],
+        hides=["child2 says hello", "other says hello"],
     )
 
 
@@ -376,8 +363,7 @@ def test_an_edit_saved_from_a_stale_copy_does_not_bring_an_older_page_back(clien
     stale.save()
 
     response = client.get(article.get_absolute_url())
-    assertContains(response, "posted while the editor typed")
-    assertContains(response, "Story, corrected")
+    assert_page(response, shows=["posted while the editor typed", "Story, corrected"])
     assert Article.objects.get(pk=article.pk).discussion_version == 2
 
 
@@ -392,8 +378,11 @@ def test_cached_thread_links_follow_a_new_slug(client, django_user_model):
     article.save()
 
     response = reader.get("/articles/new-slug/")
-    assertContains(response, f'href="/articles/new-slug/comments/{comment.pk}/reply/"')
-    assertNotContains(response, "/articles/old-slug/")
+    assert_page(
+        response,
+        shows=[f'href="/articles/new-slug/comments/{comment.pk}/reply/"'],
+        hides=["/articles/old-slug/"],
+    )
 
 
 def test_cached_page_follows_article_edits_and_closing_comments(client):
@@ -406,9 +395,9 @@ def test_cached_page_follows_article_edits_and_closing_comments(client):
     article.save()
 
     response = client.get(article.get_absolute_url())
-    assertContains(response, "Corrected headline")
-    assertContains(response, "Comments are closed")
-    assertNotContains(response, ">Reply</a>")
+    assert_page(
+        response, shows=["Corrected headline", "Comments are closed"], hides=[">Reply</a>"]
+    )
 
 
 def test_cached_thread_is_invalidated_by_a_new_comment(client):
