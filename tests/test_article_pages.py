@@ -151,35 +151,36 @@ def test_restoring_a_removed_comment_brings_it_back(client):
     )
 
 
-@override_settings(NEWSROOM_THREADS_PER_PAGE=2)
-def test_top_level_threads_are_paginated_with_their_whole_subtrees(client):
-    one = {"reply in one": {}}
-    tree = create_tree(spec={"thread one": one, "thread two": {}, "thread three": {}})
+# What each case pins -> (page limits, the threads, what the first page holds, the second).
+WHOLE_THREAD_PAGES = {
+    "top-level threads are paginated with their whole subtrees": (
+        {"NEWSROOM_THREADS_PER_PAGE": 2},
+        {"thread one": {"reply in one": {}}, "thread two": {}, "thread three": {}},
+        ["thread one", "reply in one", "thread two"],
+        ["thread three"],
+    ),
+    "a page ends with the thread that reaches the comment budget, even one bigger": (
+        {"NEWSROOM_THREADS_PER_PAGE": 50, "NEWSROOM_COMMENTS_PER_PAGE": 3},
+        {"big thread": {"big reply one": {}, "big reply two": {}, "big reply three": {}},
+         "small thread one": {}, "small thread two": {}},
+        ["big thread", "big reply one", "big reply three"],
+        ["small thread one", "small thread two"],
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("limits", "spec", "first", "second"), WHOLE_THREAD_PAGES.values(), ids=WHOLE_THREAD_PAGES
+)
+def test_a_page_of_threads_never_splits_a_thread(client, settings, limits, spec, first, second):
+    for name, value in limits.items():
+        setattr(settings, name, value)
+    tree = create_tree(spec=spec)
 
     page1, page2 = first_two_pages(client, tree.article)
 
-    assert_page(
-        page1,
-        shows=["thread one", "reply in one", "thread two", "Page 1 of 2"],
-        hides=["thread three"],
-    )
-    assert_page(page2, shows=["thread three"], hides=["thread one"])
-
-
-@override_settings(NEWSROOM_THREADS_PER_PAGE=50, NEWSROOM_COMMENTS_PER_PAGE=3)
-def test_a_page_of_threads_ends_with_the_thread_that_reaches_the_comment_budget(client):
-    big = {"big reply one": {}, "big reply two": {}, "big reply three": {}}
-    tree = create_tree(spec={"big thread": big, "small thread one": {}, "small thread two": {}})
-
-    page1, page2 = first_two_pages(client, tree.article)
-
-    # A thread is never split, even one bigger than the budget.
-    assert_page(
-        page1,
-        shows=["big thread", "big reply one", "big reply three", "Page 1 of 2"],
-        hides=["small thread one"],
-    )
-    assert_page(page2, shows=["small thread one", "small thread two"])
+    assert_page(page1, shows=[*first, "Page 1 of 2"], hides=second)
+    assert_page(page2, shows=second, hides=first)
 
 
 @override_settings(NEWSROOM_THREADS_PER_PAGE=1)
