@@ -36,6 +36,12 @@ import httpx
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, so the project's root is not on the path by itself.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.browser.newsroom import stop  # noqa: E402
+
 BIN = Path(sys.executable).parent
 SIZES = (100, 1000, 10000)
 BIG = 100_000
@@ -402,12 +408,7 @@ class Bench:
             server.wait_ready()
             yield server
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, timeout=15)
         # A killed worker restarts with a fresh heap, which would fake flat memory.
         for line in server.problems():
             print(f"warning: gunicorn ({settings}): {line}")

@@ -183,12 +183,18 @@ def gunicorn(env: dict[str, str], folder: Path) -> Iterator[str]:
     try:
         yield _wait_until_serving(process, log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=10)
+
+
+def stop(process: subprocess.Popen, *, timeout: float) -> None:
+    """Ask a server to stop, as a deployment would; kill it if it is still up after
+    ``timeout`` seconds. bench/run.py stops its gunicorn with it too."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_until_serving(process: subprocess.Popen, log: Path, timeout: float = 30) -> str:
