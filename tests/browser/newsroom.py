@@ -21,12 +21,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 FIRST_SEED = "ISIS will lose Mosul and Raqqa. What happens next?"
 SECOND_SEED = "What Happens When Mosul Is Recaptured?"
+# The axe findings a page fails on; lesser ones are advice.
+BLOCKING_IMPACTS = {"serious", "critical"}
 
 # Comment text of realistic length, so layouts are judged on what readers write.
 SPEECH = [
@@ -114,6 +116,34 @@ def comment(page: Page, pk: int) -> Locator:
 def replies_of(page: Page, pk: int) -> Locator:
     """The comments nested directly under comment ``pk``."""
     return page.locator(f"#c{pk} > details > ol > li")
+
+
+def send_reply(page: Page, form: Page | Locator, *, parent: int, name: str, text: str) -> int:
+    """Fill and send a reply ``form`` for comment ``parent``; once the article page it
+    lands on shows the reply nested under its parent, return the reply's pk."""
+    form.get_by_role("textbox", name="Name").fill(name)
+    form.get_by_role("textbox", name="Comment").fill(text)
+    form.get_by_role("button", name="Post reply").click()
+    expect(page).to_have_url(re.compile(r"/articles/[^/]+/\?comment=(\d+)#c\1$"))
+    new = pk_in(page.url)
+    expect(replies_of(page, parent)).to_have_attribute("id", f"c{new}")
+    expect(comment(page, new)).to_contain_text(text)
+    return new
+
+
+def blocking(violations: list[dict]) -> str:
+    """axe's serious and critical findings among ``violations``, one a line; "" if none."""
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in violations
+        if v["impact"] in BLOCKING_IMPACTS
+    )
+
+
+def blocking_by_page(visits) -> dict[str, str]:
+    """The pages of ``visits`` (each with a ``name`` and axe's ``violations``) that have
+    serious or critical findings, and those findings."""
+    return {visit.name: found for visit in visits if (found := blocking(visit.violations))}
 
 
 def log_in(page: Page, username: str, password: str, next_url: str = "/admin/"):

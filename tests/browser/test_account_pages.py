@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.newsroom import FIRST_SEED
-from tests.browser.test_accessibility import BLOCKING_IMPACTS, Visit, describe, nu_errors, visit
+from tests.browser.newsroom import FIRST_SEED, blocking_by_page
+from tests.browser.test_accessibility import Visit, nu_errors, visit
 
 pytestmark = pytest.mark.browser
 
@@ -75,11 +75,7 @@ def account_pages(browser, site, artifacts) -> list[Visit]:
 
 
 def test_account_pages_have_no_serious_or_critical_axe_violations(account_pages):
-    failures = {
-        v.name: describe([x for x in v.violations if x["impact"] in BLOCKING_IMPACTS])
-        for v in account_pages
-    }
-    assert {name: text for name, text in failures.items() if text} == {}
+    assert blocking_by_page(account_pages) == {}
 
 
 def test_account_pages_pass_the_nu_html_checker(account_pages, tmp_path):

@@ -11,7 +11,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.newsroom import FIRST_SEED, SECOND_SEED, comment, pk_in, replies_of
+from tests.browser.newsroom import (
+    FIRST_SEED,
+    SECOND_SEED,
+    comment,
+    pk_in,
+    replies_of,
+    send_reply,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -58,14 +65,10 @@ def test_inline_reply_with_javascript_lands_nested_focused_and_highlighted(page:
     form = comment(page, deep).locator("> article > form")
     expect(form).to_be_visible()
     expect(form.get_by_role("textbox", name="Comment")).to_be_focused()
-    form.get_by_role("textbox", name="Name").fill("Inline Reader")
-    form.get_by_role("textbox", name="Comment").fill("Answered in place, three levels down.")
-    form.get_by_role("button", name="Post reply").click()
+    text = "Answered in place, three levels down."
+    new = send_reply(page, form, parent=deep, name="Inline Reader", text=text)
 
-    expect(page).to_have_url(re.compile(rf"/articles/{slug}/\?comment=(\d+)#c\1$"))
-    new = pk_in(page.url)
-    expect(replies_of(page, deep)).to_have_attribute("id", f"c{new}")
-    expect(comment(page, new)).to_contain_text("Answered in place, three levels down.")
+    expect(page).to_have_url(re.compile(rf"/articles/{slug}/\?comment={new}#c{new}$"))
     expect(comment(page, new)).to_contain_text("reply to Amira")
     expect(comment(page, new).locator("article")).to_be_focused()
     assert comment(page, new).locator("article").evaluate(
@@ -84,14 +87,10 @@ def test_reply_without_javascript_goes_through_the_reply_page(new_context, site)
     expect(page).to_have_url(f"{site.url}/articles/{slug}/comments/{deep}/reply/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Reply to Ines")
     expect(page.locator("blockquote.quoted")).to_contain_text("Rebuilt by whom, though?")
-    page.get_by_role("textbox", name="Name").fill("Plain Reader")
-    page.get_by_role("textbox", name="Comment").fill("No script needed to join in.")
-    page.get_by_role("button", name="Post reply").click()
+    text = "No script needed to join in."
+    new = send_reply(page, page, parent=deep, name="Plain Reader", text=text)
 
-    expect(page).to_have_url(re.compile(rf"/articles/{slug}/\?comment=(\d+)#c\1$"))
-    new = pk_in(page.url)
-    expect(replies_of(page, deep)).to_have_attribute("id", f"c{new}")
-    expect(comment(page, new)).to_contain_text("No script needed to join in.")
+    expect(page).to_have_url(re.compile(rf"/articles/{slug}/\?comment={new}#c{new}$"))
     expect(page.locator(":target")).to_have_id(f"c{new}")
 
 
