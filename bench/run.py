@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.browser.newsroom import stop  # noqa: E402
+from tests.servers import stop  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SIZES = (100, 1000, 10000)

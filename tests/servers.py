@@ -74,12 +74,7 @@ class PrivateRedis:
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.resume()
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+            stop(self.process, timeout=10)
         self.process = None
 
 
@@ -165,3 +160,15 @@ def private_postgresql() -> Iterator[PrivatePostgreSQL]:
         yield cluster
     finally:
         cluster.remove()
+
+
+def stop(process: subprocess.Popen, *, timeout: float) -> None:
+    """Ask a server to stop, as a deployment would; kill it if it is still up after
+    ``timeout`` seconds. The browser tests, the load suite's private servers and
+    bench/run.py stop theirs with it."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

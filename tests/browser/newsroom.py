@@ -23,6 +23,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import httpx
 from playwright.sync_api import Locator, Page, expect
 
+from tests.servers import stop
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 FIRST_SEED = "ISIS will lose Mosul and Raqqa. What happens next?"
@@ -214,17 +216,6 @@ def gunicorn(env: dict[str, str], folder: Path) -> Iterator[str]:
         yield _wait_until_serving(process, log)
     finally:
         stop(process, timeout=10)
-
-
-def stop(process: subprocess.Popen, *, timeout: float) -> None:
-    """Ask a server to stop, as a deployment would; kill it if it is still up after
-    ``timeout`` seconds. bench/run.py stops its gunicorn with it too."""
-    process.terminate()
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def _wait_until_serving(process: subprocess.Popen, log: Path, timeout: float = 30) -> str:
