@@ -14,6 +14,8 @@ from comments.models import Comment, RejectedPost
 from comments.moderation import comments_moderate
 from readers.services import account_delete
 
+DELETED_ACCOUNT = "deleted account"
+
 
 @transaction.atomic
 def reader_delete(*, user, keep_text: bool) -> int:
@@ -30,7 +32,10 @@ def reader_delete(*, user, keep_text: bool) -> int:
         comments_moderate(
             comments, action="remove", moderator=None, reason=_("Its author deleted their account")
         )
-    erased = comments.update(author_name="", email="", ip_address=None)
+    # The label, not an empty name: an account's comment without a name of its
+    # own shows its user's, which is now ``deleted-<id>``. No reader can post
+    # under it (a site label, readers.names.SITE_LABELS).
+    erased = comments.update(author_name=DELETED_ACCOUNT, email="", ip_address=None)
     RejectedPost.objects.filter(user=user).update(author_name="", email="", ip_address=None)
     if erased:
         discussions_changed(comments.values("article_id"))

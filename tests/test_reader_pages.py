@@ -158,8 +158,11 @@ def test_deleting_and_keeping_the_text_erases_name_email_and_addresses_from_comm
     assertRedirects(_delete(client, ada, "keep"), "/", fetch_redirect_response=False)
 
     comment.refresh_from_db()
-    assert (comment.author_name, comment.email, comment.ip_address) == ("", "", None)
+    assert (comment.author_name, comment.email, comment.ip_address) == ("deleted account", "", None)
     assert comment.status == Comment.Status.PUBLISHED and comment.user_id == ada.pk
+    page = client.get(article.get_absolute_url())
+    assertContains(page, "<b>deleted account</b>")
+    assertNotContains(page, "<b>Ada</b>")
     rejected = RejectedPost.objects.get()
     assert (rejected.author_name, rejected.email, rejected.ip_address) == ("", "", None)
     assert not User.objects.get(pk=ada.pk).is_active
