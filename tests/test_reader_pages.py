@@ -35,7 +35,7 @@ def test_profile_lists_published_comments_newest_first_linked_to_their_place(cli
     text = response.content.decode()
     assert text.index("The newer remark") < text.index("The older remark")
     assertContains(response, f'href="/articles/{article.slug}/?comment={newer.pk}#c{newer.pk}"')
-    assertContains(response, "Joined <time")
+    assertContains(response, "Joined <time datetime=")
     assertNotContains(response, "Held remark")
 
 
