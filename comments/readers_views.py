@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from comments.account_forms import AccountDeleteForm
 from comments.accounts import reader_delete
+from comments.rules import reason_for_author
 from comments.selectors import reader_comments
 from comments.views import comment_location
 from readers.models import Profile
@@ -67,7 +68,11 @@ def account_delete(request):
 
 def _page(request, comments) -> dict:
     """The page of ``comments`` asked for (a page number past the end or not a
-    number gives the last or first), each with where it sits in its thread."""
+    number gives the last or first), each with where it sits in its thread and
+    what its author is told of why it is held."""
     page_obj = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
-    located = [(comment, comment_location(comment)) for comment in page_obj]
+    located = [
+        (comment, comment_location(comment), reason_for_author(comment.moderation_reason))
+        for comment in page_obj
+    ]
     return {"page_obj": page_obj, "comments": located}
