@@ -22,8 +22,8 @@ def reader_delete(*, user, keep_text: bool) -> int:
     """Delete ``user``'s account and erase what their comments said of them: the
     name, email and address typed or recorded with each, refused posts included.
 
-    With ``keep_text`` the comments stay published under "deleted account";
-    without, they are removed as a moderator removes one (soft: a comment with
+    With ``keep_text`` the comments keep their text and status, shown under
+    "deleted account"; without, they are removed as a moderator removes one (soft: a comment with
     replies stays as a tombstone, so the replies keep their place). Returns how
     many comments the account had.
     """

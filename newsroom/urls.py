@@ -21,7 +21,7 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("articles.urls")),
     # Last: the pages read most (articles, comments) resolve without trying these.
-    path("", include("comments.reader_urls")),
+    path("", include("comments.readers_urls")),
     path("accounts/", include("readers.urls")),
     path("accounts/", include("allauth.urls")),
 ]

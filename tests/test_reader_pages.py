@@ -215,3 +215,12 @@ def test_deleting_changes_the_cached_article_page(client):
 
     assertNotContains(client.get(article.get_absolute_url()), "Soon gone")
     cache.clear()
+
+
+def test_profile_shows_comment_text_as_the_thread_does_escaped(client):
+    post(make_article(), author="", user=make_reader("Ada"), body="<b>bold</b>\n\nsee https://example.com")
+
+    response = client.get("/readers/Ada/")
+
+    assertContains(response, "<p>&lt;b&gt;bold&lt;/b&gt;</p>")
+    assertContains(response, 'rel="nofollow ugc noopener"')
