@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from comments.models import Comment
 
+# Held for a watched word: the moderators' reason, which names the word.
+_WATCHED = "Contains the watched word “%(word)s”."
 # A bare "www." counts unless it follows a scheme: http://www.example.com is one link.
 _LINK = re.compile(r"\bhttps?://|(?<!://)\bwww\.\w", re.IGNORECASE)
 
@@ -79,7 +81,7 @@ def screen(*, article, body: str, author_name: str = "") -> Verdict:
     if watched:
         return Verdict(
             Comment.Status.PENDING,
-            _("Contains the watched word “%(word)s”.") % {"word": watched},
+            _(_WATCHED) % {"word": watched},
         )
     links = len(_LINK.findall(body))
     if links > settings.NEWSROOM_MAX_LINKS:
@@ -93,3 +95,13 @@ def screen(*, article, body: str, author_name: str = "") -> Verdict:
     if article.premoderation:
         return Verdict(Comment.Status.PENDING, _("Pre-moderation is on for this article."))
     return Verdict()
+
+
+def reason_for_author(reason: str) -> str:
+    """Why a held comment waits, as its author is told: the reason it was held,
+    except that a watched word is not named (as with blocked words, naming it
+    would teach a spammer what to change)."""
+    before, after = _(_WATCHED).split("%(word)s")
+    if reason.startswith(before) and reason.endswith(after):
+        return _("Contains a word moderators read first.")
+    return reason

@@ -194,3 +194,15 @@ def comment_in_context(
         lay_out(ancestors, base_level=0, max_depth=comment.level + 1),
         lay_out(subtree, base_level=comment.level, max_depth=settings.NEWSROOM_MAX_VISIBLE_DEPTH),
     )
+
+
+def reader_comments(user, *, own: bool = False) -> CommentQuerySet:
+    """A reader's comments, newest first, with their articles: the published ones,
+    and on the reader's own page (``own``) those still held too."""
+    statuses = [PUBLISHED, PENDING] if own else [PUBLISHED]
+    return (
+        Comment.objects.filter(user=user, status__in=statuses)
+        .select_related("article")
+        .defer("article__source_text", "article__body")
+        .order_by("-created", "-pk")
+    )

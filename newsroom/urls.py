@@ -4,6 +4,7 @@ from django.urls import include, path, register_converter
 
 from articles.sitemaps import ArticleSitemap
 from newsroom.converters import PkConverter
+from readers.forms import AdminLoginForm
 
 register_converter(PkConverter, "pk")
 
@@ -12,6 +13,7 @@ admin.site.site_title = "Newsroom moderation"
 admin.site.index_title = "Moderators' desk"
 # The queue needs the screen's width more than a second copy of the menu.
 admin.site.enable_nav_sidebar = False
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -19,6 +21,7 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("articles.urls")),
     # Last: the pages read most (articles, comments) resolve without trying these.
+    path("", include("comments.readers_urls")),
     path("accounts/", include("readers.urls")),
     path("accounts/", include("allauth.urls")),
 ]

@@ -1,5 +1,7 @@
 from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from readers.models import DISPLAY_NAME_MAX_LENGTH
@@ -40,8 +42,20 @@ class DisplayNameForm(forms.Form):
         return clean_display_name(self.cleaned_data["display_name"], user=self.user)[0]
 
 
-class AccountDeleteForm(forms.Form):
-    confirm = forms.BooleanField(
-        label=_("Yes, delete my account. This cannot be undone."),
-        error_messages={"required": _("Tick the box to confirm.")},
-    )
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's sign-in (by username) through allauth's adapter, so allauth's
+    failed-login limits (``ACCOUNT_RATE_LIMITS["login_failed"]``) apply to it too:
+    Django's own admin login counts nothing."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            self.user_cache = get_adapter(self.request).authenticate(
+                self.request, username=username, password=password
+            )
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data

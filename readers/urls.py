@@ -8,5 +8,4 @@ app_name = "readers"
 urlpatterns = [
     path("signup/", views.SignupView.as_view(), name="signup"),
     path("settings/", views.account_settings, name="settings"),
-    path("delete/", views.account_delete, name="delete"),
 ]

@@ -1,8 +1,6 @@
-from allauth.account.decorators import reauthentication_required
 from allauth.account.models import EmailAddress
 from allauth.account.views import SignupView as AllauthSignupView
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -10,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from readers import services
-from readers.forms import AccountDeleteForm, DisplayNameForm
+from readers.forms import DisplayNameForm
 from readers.names import user_display
 
 
@@ -29,7 +27,8 @@ class SignupView(AllauthSignupView):
 @never_cache
 @login_required
 def account_settings(request):
-    """The display name, and the ways to the email address, the password and deletion."""
+    """The display name, and the ways to the email address, the password, the
+    reader's comments and deletion (those two are comments' pages)."""
     user = request.user
     form = DisplayNameForm(
         _posted(request), user=user, initial={"display_name": user_display(user)}
@@ -46,21 +45,6 @@ def account_settings(request):
             return redirect("readers:settings")
     context = {"form": form, "email": EmailAddress.objects.get_primary(user)}
     return render(request, "readers/settings.html", context, status=400 if form.errors else 200)
-
-
-@never_cache
-@login_required
-@reauthentication_required(allow_get=True)
-def account_delete(request):
-    """GET explains what deletion erases; POST, after a recent password, does it."""
-    form = AccountDeleteForm(_posted(request))
-    if form.is_valid():
-        services.account_delete(user=request.user)
-        logout(request)
-        messages.success(request, _("Your account is deleted."))
-        return redirect("/")
-    status = 400 if form.errors else 200
-    return render(request, "readers/delete.html", {"form": form}, status=status)
 
 
 def _posted(request):

@@ -359,7 +359,7 @@ def test_deleting_asks_for_the_password_again_then_deletes(client):
     user = make_reader("Ada", email="ada@example.com", password=PASSWORD)
     sign_in(client)
 
-    asked = client.post("/accounts/delete/", {"confirm": "on"})
+    asked = client.post("/accounts/delete/", {"comments": "keep", "confirm": "on"})
     assertRedirects(
         asked, "/accounts/reauthenticate/?next=%2Faccounts%2Fdelete%2F",
         fetch_redirect_response=False,
@@ -386,7 +386,7 @@ def test_deleting_needs_the_box_ticked(client):
     sign_in(client)
     just_gave_password(client)
 
-    response = client.post("/accounts/delete/", {})
+    response = client.post("/accounts/delete/", {"comments": "keep"})
 
     assertContains(response, "Tick the box", status_code=400)
     assert User.objects.get(pk=user.pk).is_active
@@ -398,7 +398,7 @@ def test_deleting_an_account_erases_it_and_keeps_its_comments_pointing_at_it(cli
     sign_in(client)
     just_gave_password(client)
 
-    response = client.post("/accounts/delete/", {"confirm": "on"})
+    response = client.post("/accounts/delete/", {"comments": "keep", "confirm": "on"})
 
     assertRedirects(response, "/", fetch_redirect_response=False)
     assert signed_in_as(client) is None

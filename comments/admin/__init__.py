@@ -1,11 +1,11 @@
 """The moderators' desk: the comment queue, each comment in its thread, readers'
-reports, refused posts, and articles' discussions.
+reports, refused posts, articles' discussions, and users with their comment counts.
 
 Every status change, edit and delete goes through ``comments.moderation``, so
 the admin records moderation exactly as the public views and the import do.
 """
 
-from comments.admin import articles, records
+from comments.admin import articles, records, users
 from comments.admin.comments import CommentAdmin
 
-__all__ = ["CommentAdmin", "articles", "records"]
+__all__ = ["CommentAdmin", "articles", "records", "users"]
