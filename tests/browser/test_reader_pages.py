@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.newsroom import FIRST_SEED
-from tests.browser.test_accessibility import BLOCKING_IMPACTS, Visit, describe, nu_errors, visit
+from tests.browser.newsroom import FIRST_SEED, blocking_by_page
+from tests.browser.test_accessibility import Visit, nu_errors, visit
 
 pytestmark = pytest.mark.browser
 
@@ -62,11 +62,7 @@ def reader_pages(browser, site, artifacts) -> tuple[list[Visit], str]:
 
 def test_reader_pages_have_no_serious_or_critical_axe_violations(reader_pages):
     visits, _ = reader_pages
-    failures = {
-        v.name: describe([x for x in v.violations if x["impact"] in BLOCKING_IMPACTS])
-        for v in visits
-    }
-    assert {name: text for name, text in failures.items() if text} == {}
+    assert blocking_by_page(visits) == {}
 
 
 def test_reader_pages_pass_the_nu_html_checker(reader_pages, tmp_path):
