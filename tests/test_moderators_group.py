@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
 from comments.models import Comment, RejectedPost, Report
@@ -34,6 +34,7 @@ def test_the_group_holds_exactly_the_permissions_a_moderator_needs():
     assert sorted(permissions) == [
         ("articles", "change_article"),
         ("articles", "view_article"),
+        ("auth", "view_user"),
         ("comments", "change_comment"),
         ("comments", "moderate_comment"),
         ("comments", "view_comment"),
@@ -66,14 +67,20 @@ def test_a_moderator_can_approve_a_held_comment(desk, moderator):
 
 
 @pytest.mark.django_db
-def test_a_moderator_cannot_see_or_delete_users(desk, admin_user):
-    assert desk.get("/admin/auth/user/").status_code == 403
+def test_a_moderator_sees_readers_accounts_but_cannot_change_or_delete_them(desk, admin_user):
+    assert desk.get("/admin/auth/user/").status_code == 200
+    page = desk.get(f"/admin/auth/user/{admin_user.pk}/change/")
+    assertNotContains(page, 'name="_save"')
+    assert desk.post(
+        f"/admin/auth/user/{admin_user.pk}/change/", {"username": "taken-over"}
+    ).status_code == 403
     delete = desk.post(f"/admin/auth/user/{admin_user.pk}/delete/", {"post": "yes"})
     assert delete.status_code == 403
-    assert desk.post(
+    # A view-only list offers no actions: the request changes nothing.
+    desk.post(
         "/admin/auth/user/",
         {"action": "delete_selected", "post": "yes", "_selected_action": [admin_user.pk]},
-    ).status_code == 403
+    )
     assert User.objects.filter(pk=admin_user.pk).exists()
 
 
