@@ -49,7 +49,8 @@ def comment_post(request, slug, pk=None):
     parent = None
     if pk is not None:
         parent = selectors.replyable_comment(pk)
-        if parent is None and request.method != "POST":
+        elsewhere = parent is not None and parent.article_id != article.pk
+        if (parent is None or elsewhere) and request.method != "POST":
             raise Http404(_("No such comment."))
     form = CommentForm(
         request.POST or None, user=request.user, initial=sessions.comment_form_initial(request)

@@ -23,20 +23,24 @@ def client_ip(request) -> str | None:
 
     An entry that is not a bare IP address stops the walk, and the last trusted
     proxy's address stands: a proxy that forwards garbage cannot name the
-    client. None when the peer's address is unknown.
+    client. A peer without an address (a Unix socket) is trusted only with
+    ``unix`` among the trusted proxies. None when no address is known, and then
+    no per-address limit can count the request: README says to list ``unix``.
     """
     client = _parse(request.META.get("REMOTE_ADDR", ""))
-    if client is None:
+    socket_peer = client is None and settings.NEWSROOM_TRUST_UNIX_SOCKET
+    if client is None and not socket_peer:
         return None
     hops = reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(","))
     for hop in hops:
-        if not _trusted(client):
+        if not (socket_peer or _trusted(client)):
             break
+        socket_peer = False
         forwarded = _parse(hop)
         if forwarded is None:
             break
         client = forwarded
-    return str(client)
+    return None if client is None else str(client)
 
 
 def _trusted(address: Address) -> bool:

@@ -38,9 +38,12 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    """Comma-separated addresses or networks (``10.0.0.1``, ``10.0.0.0/8``, ``fd00::/8``)."""
+    """Comma-separated addresses or networks (``10.0.0.1``, ``10.0.0.0/8``, ``fd00::/8``);
+    the word ``unix`` (a peer on a Unix socket) is read by ``env_list`` alone."""
     networks = []
     for item in env_list(name, ""):
+        if item == "unix":
+            continue
         try:
             networks.append(ipaddress.ip_network(item))
         except ValueError as error:
@@ -276,5 +279,7 @@ NEWSROOM_REPORTS_PER_MINUTE = env_int("NEWSROOM_REPORTS_PER_MINUTE", 10)
 # more a repeat would change.
 NEWSROOM_BULK_ACTION_LIMIT = env_int("NEWSROOM_BULK_ACTION_LIMIT", 100_000)
 # The proxies in front of the site, whose X-Forwarded-For names the client
-# (newsroom.client). Empty: every request's peer is its client.
+# (newsroom.client). Empty: every request's peer is its client. ``unix`` trusts
+# a proxy on gunicorn's Unix socket, whose requests carry no peer address.
 NEWSROOM_TRUSTED_PROXIES = env_networks("NEWSROOM_TRUSTED_PROXIES")
+NEWSROOM_TRUST_UNIX_SOCKET = "unix" in env_list("NEWSROOM_TRUSTED_PROXIES", "")

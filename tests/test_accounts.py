@@ -15,7 +15,7 @@ from comments.models import Comment
 from readers import services
 from readers.models import Profile, ReleasedName
 from readers.names import is_reserved, name_key
-from tests.helpers import make_article, make_reader, post
+from tests.helpers import csrf_token, make_article, make_reader, post
 
 pytestmark = pytest.mark.django_db
 
@@ -214,8 +214,7 @@ def test_signing_out_takes_a_post_with_a_csrf_token():
     reader.force_login(make_reader("Ada"))
 
     assert reader.post("/accounts/logout/").status_code == 403
-    page = reader.get("/").content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    token = csrf_token(reader.get("/"))
     response = reader.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
 
     assertRedirects(response, "/", fetch_redirect_response=False)

@@ -16,7 +16,10 @@ def trust(settings):
     """Trust these proxies, as NEWSROOM_TRUSTED_PROXIES would."""
 
     def set_proxies(*proxies: str) -> None:
-        settings.NEWSROOM_TRUSTED_PROXIES = [ipaddress.ip_network(p) for p in proxies]
+        settings.NEWSROOM_TRUSTED_PROXIES = [
+            ipaddress.ip_network(p) for p in proxies if p != "unix"
+        ]
+        settings.NEWSROOM_TRUST_UNIX_SOCKET = "unix" in proxies
 
     set_proxies()
     return set_proxies
@@ -66,6 +69,12 @@ CLIENTS = {
     "a mapped peer reads as ipv4": (["::1"], f"::ffff:{CLIENT}", None, CLIENT),
     "a mapped address in the header reads as ipv4": (["::1"], "::1", f"::ffff:{CLIENT}", CLIENT),
     "an unknown peer has no address": ([], "", None, None),
+    "a proxy on a unix socket is trusted when listed": (["unix"], "", CLIENT, CLIENT),
+    "a unix socket's header is ignored unless listed": ([PROXY], "", CLIENT, None),
+    "behind a unix socket the walk goes on past trusted proxies": (
+        ["unix", PROXIES], "", f"6.6.6.6, {CLIENT}, 10.0.0.5", CLIENT
+    ),
+    "a unix socket peer without the header has no address": (["unix"], "", None, None),
 }
 
 

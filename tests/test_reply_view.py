@@ -127,6 +127,7 @@ def test_reply_to_another_articles_comment_is_rejected(reader):
 
     assertContains(response, "belongs to another article", status_code=400)
     assert Comment.objects.count() == 1
+    assert reader.get(f"/articles/story/comments/{elsewhere.pk}/reply/").status_code == 404
 
 
 def test_reply_to_a_removed_comment_is_refused_as_if_it_did_not_exist(reader):

@@ -66,7 +66,7 @@ class ThreadPageMixin:
                 (name, moderation.ACTIONS[name].verb)
                 for name in moderation.moderation_actions(comment.status)
             ]
-        if not comment.is_leaf_node() and super().has_delete_permission(request):
+        if not moderation.may_delete(comment) and super().has_delete_permission(request):
             context["delete_thread_count"] = comment.get_descendant_count() + 1
         return context
 
