@@ -158,7 +158,9 @@ def comment_detail(request, slug, pk):
 def comment_report(request, slug, pk):
     # Only what the article page offers a Report link on: a published comment.
     comment = get_object_or_404(
-        selectors.visible_comments().select_related("article", "user"), pk=pk, article__slug=slug
+        selectors.visible_comments().select_related("article", "user__profile"),
+        pk=pk,
+        article__slug=slug,
     )
     form = ReportForm(request.POST or None)
     if sessions.has_reported(request, comment):
