@@ -52,10 +52,16 @@ def comment_post(request, slug, pk=None):
         if parent is None and request.method != "POST":
             raise Http404(_("No such comment."))
     form = CommentForm(
-        request.POST or None, user=request.user, initial=sessions.comment_form_initial(request)
+        request.POST or None,
+        user=request.user,
+        initial=sessions.comment_form_initial(request, article=article, parent=parent),
     )
+    sign_in = rules.must_sign_in(article=article, user=request.user)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and sign_in:
+        sessions.keep_draft(request, article=article, parent=parent, body=form.data.get("body", ""))
+        status = 403
+    elif request.method == "POST":
         if form.is_bot:
             logger.warning(
                 "honeypot filled on %s from %s; post dropped", request.path, client_ip(request)
@@ -75,7 +81,7 @@ def comment_post(request, slug, pk=None):
     return render(
         request,
         "comments/comment_form.html",
-        {"article": article, "parent": parent, "form": form},
+        {"article": article, "parent": parent, "form": form, "sign_in": sign_in},
         status=status,
     )
 
@@ -93,8 +99,8 @@ def _accept(request, article, parent, form):
         "article": article,
         "parent": parent,
         "body": data["body"],
-        "author_name": "" if request.user.is_authenticated else data["name"],
-        "email": data["email"],
+        "author_name": data.get("name", ""),
+        "email": data.get("email", ""),
         "user": request.user if request.user.is_authenticated else None,
         "ip_address": ip,
         "posts_per_minute": settings.NEWSROOM_POSTS_PER_MINUTE,
@@ -109,7 +115,13 @@ def _accept(request, article, parent, form):
         form.add_error("body" if error.code in {"blocked", "flood"} else None, error)
         return None
     sessions.remember_poster(request, comment)
-    if comment.status == Comment.Status.PENDING:
+    if comment.moderation_reason == str(rules.UNVERIFIED):
+        messages.info(
+            request,
+            _("Your comment will appear once you verify your email address: follow the "
+              "link in the message we sent you."),
+        )
+    elif comment.status == Comment.Status.PENDING:
         messages.info(request, _("Your comment is awaiting moderation."))
     else:
         messages.success(request, _("Your comment has been posted."))
@@ -120,7 +132,10 @@ def _screen_and_save(post: dict) -> Comment:
     """Hold or publish a valid post by the rules; one they refuse is kept for moderators."""
     try:
         verdict = rules.screen(
-            article=post["article"], body=post["body"], author_name=post["author_name"]
+            article=post["article"],
+            body=post["body"],
+            author_name=post["author_name"],
+            user=post["user"],
         )
     except ValidationError as refusal:
         if refusal.code == "blocked":
