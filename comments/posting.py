@@ -126,8 +126,10 @@ def comments_publish_verified(*, user) -> int:
     held = Comment.objects.in_moderation().filter(
         user=user, moderation_reason=str(rules.UNVERIFIED)
     )
+    # By id: the moderation service finds the rows it changed again through
+    # the queryset, which the new status and reason would no longer match.
     return moderation.comments_moderate(
-        held,
+        Comment.objects.filter(pk__in=list(held.values_list("pk", flat=True))),
         action="approve",
         moderator=None,
         reason=_("the author verified their email address"),
