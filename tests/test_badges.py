@@ -80,3 +80,12 @@ def test_a_deleted_accounts_comment_shows_deleted_account(client):
     reader.profile.save()
 
     assertContains(client.get(article.get_absolute_url()), "<b>deleted account</b>")
+
+
+def test_the_article_admin_links_an_article_to_its_authors_account(admin_client):
+    article = make_article()
+
+    page = admin_client.get(f"/admin/articles/article/{article.pk}/change/")
+
+    assertContains(page, 'name="author"')
+    assertContains(page, 'name="commenters"')
