@@ -43,7 +43,9 @@ def comment_post(request, slug, pk=None):
 
     The article page's form and the inline reply form post here too. Every
     failure re-renders the form with the reader's text, status 400 (429 for
-    flooding); success redirects (303) to the new comment.
+    flooding; 403, the text also kept as the session's draft, from a guest
+    where only signed-in readers may comment); success redirects (303) to
+    the new comment.
     """
     article = get_object_or_404(Article.objects.defer("source_text"), slug=slug)
     parent = None
