@@ -114,7 +114,7 @@ def journey(mailed_site, browser, moderator, artifacts) -> list[Visit]:
     expect(reader.locator("#comment-form").get_by_label("Name")).to_have_count(0)
     mine = posted(reader, "Signed in and verified, so published at once.")
     expect(header_of(reader, mine).locator("b")).to_have_text(NAME)
-    expect(header_of(reader, mine).locator(".guest")).to_have_count(0)
+    expect(header_of(reader, mine).locator("small")).to_have_count(0)
     expect(reader.locator(f"#c{mine}")).not_to_contain_text(EMAIL)
 
     # 5: a staff member's comment shows "Staff".
@@ -139,7 +139,7 @@ def journey(mailed_site, browser, moderator, artifacts) -> list[Visit]:
     click(reader, "Sign out")
     reader.goto(article)
     as_guest = posted(reader, "Now as a guest.", name="Passing Reader")
-    expect(header_of(reader, as_guest).locator(".guest")).to_have_text("guest")
+    expect(header_of(reader, as_guest).locator("small")).to_have_text("guest")
     visits.append(visit(reader, "guest-article", reader.goto(article), artifacts))
 
     # Where only accounts may comment, a guest is asked to sign in.
