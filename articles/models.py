@@ -1,5 +1,6 @@
 import functools
 
+from django.conf import settings
 from django.db import connections, models
 from django.db.models import F
 from django.urls import reverse
@@ -70,6 +71,11 @@ class VersionField(models.PositiveBigIntegerField):
 
 
 class Article(models.Model):
+    class Commenters(models.TextChoices):
+        SITE_DEFAULT = "", _("Site default (NEWSROOM_COMMENTERS)")
+        ANYONE = "anyone", _("Anyone, guests included")
+        ACCOUNTS = "accounts", _("Signed-in readers only")
+
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     byline = models.CharField(_("byline"), max_length=200, blank=True)
@@ -104,6 +110,22 @@ class Article(models.Model):
         default=False,
         help_text=_("Hold every new comment on this article for review."),
     )
+    commenters = models.CharField(
+        _("who may comment"),
+        max_length=10,
+        choices=Commenters.choices,
+        blank=True,
+        default=Commenters.SITE_DEFAULT,
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author's account"),
+        help_text=_("Their comments on this article show “Author”."),
+    )
     discussion_version = VersionField(
         _("discussion version"),
         default=0,
@@ -127,6 +149,12 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def accounts_only(self) -> bool:
+        """Whether only signed-in readers may comment here."""
+        commenters = self.commenters or settings.NEWSROOM_COMMENTERS
+        return commenters == self.Commenters.ACCOUNTS
 
     @property
     def paragraphs(self) -> list[str]:

@@ -65,8 +65,9 @@ def key(article: Article, piece: str) -> str:
 
 def page_key(article: Article, number: int, piece: str) -> str:
     """A piece of page ``number`` of the discussion as shown (whether comments are
-    open is in its Reply links)."""
-    return key(article, f"{number}:{int(article.comments_open)}:{piece}")
+    open is in its Reply links, and who may comment in its form)."""
+    shown = f"{int(article.comments_open)}{int(article.accounts_only)}"
+    return key(article, f"{number}:{shown}:{piece}")
 
 
 def etag(article: Article, variant: str) -> str:

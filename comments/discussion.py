@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles import pagecache
 from articles.models import Article
-from comments import selectors
+from comments import rules, selectors
 from comments.forms import CommentForm
 from comments.rendering import render_thread
 from comments.sessions import comment_form_initial, own_pending_ids
@@ -32,6 +32,8 @@ class Discussion:
     thread_html: SafeString
     published_count: int
     form: CommentForm
+    # The reader must sign in to comment: a link to do so instead of the form.
+    sign_in: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +51,14 @@ def discussion(request, article: Article) -> Discussion:
     pages = discussion_pages(article, own_ids)
     page = Paginator(pages, 1).get_page(_requested_page(request, article, pages, own_ids))
     html, count = _thread(article, page, own_ids)
-    form = CommentForm(user=request.user, initial=comment_form_initial(request))
-    return Discussion(page_obj=page, thread_html=mark_safe(html), published_count=count, form=form)
+    form = CommentForm(user=request.user, initial=comment_form_initial(request, article=article))
+    return Discussion(
+        page_obj=page,
+        thread_html=mark_safe(html),
+        published_count=count,
+        form=form,
+        sign_in=rules.must_sign_in(article=article, user=request.user),
+    )
 
 
 def discussion_pages(article: Article, own_ids: Collection[int]) -> list[tuple[int, ...]]:

@@ -54,7 +54,9 @@ def _forest(comments: Sequence, node: Callable[[object], dict]) -> list[dict]:
 def export_articles(articles: Sequence[Article]) -> dict:
     """Every article with all its comments, whatever their status: the archive."""
     comments_by_article: dict[int, list[Comment]] = {a.pk: [] for a in articles}
-    queryset = Comment.objects.filter(article__in=list(comments_by_article)).select_related("user")
+    queryset = Comment.objects.filter(article__in=list(comments_by_article)).select_related(
+        "user__profile"
+    )
     for comment in queryset.order_by("article_id", "tree_id", "lft"):
         comments_by_article[comment.article_id].append(comment)
     return {

@@ -40,7 +40,7 @@ class ArticleCommentsFeed(Feed):
         return (
             visible_comments()
             .for_article(article)
-            .select_related("user", "article")
+            .select_related("user__profile", "article")
             .defer("article__source_text")
             .order_by("-created", "-pk")[:50]
         )

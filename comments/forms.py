@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.models import Comment, Report
 from newsroom.text import clean_text
+from readers.names import is_reserved
 
 
 def _plain(value: str) -> str:
@@ -41,7 +42,8 @@ class CommentForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None and user.is_authenticated:
-            del self.fields["name"]
+            # The account's display name is the name; its address is known.
+            del self.fields["name"], self.fields["email"]
         # Browsers must not truncate a long paste silently: the server says
         # how long it is instead, and keeps the text.
         self.fields["body"].widget.attrs.pop("maxlength", None)
@@ -55,6 +57,15 @@ class CommentForm(forms.Form):
         if not name:
             raise forms.ValidationError(
                 _("Enter the name to show with your comment."), code="required"
+            )
+        if is_reserved(name):
+            raise forms.ValidationError(
+                _(
+                    "“%(name)s” belongs to a reader with an account or to the staff. "
+                    "Sign in to post under it, or choose another name; your text is kept."
+                ),
+                code="reserved",
+                params={"name": name},
             )
         return name
 

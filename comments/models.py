@@ -168,8 +168,13 @@ class Comment(MPTTModel):
         if self.user_id is None:
             return self.author_name or None
         user = self.user
+        profile = getattr(user, "profile", None)
         return author_label(
-            self.author_name, user.first_name, user.last_name, user.get_username()
+            self.author_name,
+            user.first_name,
+            user.last_name,
+            user.get_username(),
+            None if profile is None else profile.display_name,
         )
 
     @property

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from articles.pagecache import discussion_changed
+from comments import moderation, rules
 from comments.locks import Namespace, lock_thread_of, name_lock, tree_write_lock
 from comments.models import MAX_REPLY_DEPTH, Comment, RejectedPost
 
@@ -116,3 +117,20 @@ def post_reject(*, reason: str, posts_per_minute: int = 0, **post: Unpack[Post])
     if posts_per_minute and ip_address:
         _check_flood(ip_address, posts_per_minute)
     return RejectedPost.objects.create(**post, reason=reason)
+
+
+def comments_publish_verified(*, user) -> int:
+    """Publish ``user``'s comments held only until they verified their email
+    address (``rules.UNVERIFIED``), bumping their discussions' versions; those
+    held for any other reason stay in the queue. Returns how many."""
+    held = Comment.objects.in_moderation().filter(
+        user=user, moderation_reason=str(rules.UNVERIFIED)
+    )
+    # By id: the moderation service finds the rows it changed again through
+    # the queryset, which the new status and reason would no longer match.
+    return moderation.comments_moderate(
+        Comment.objects.filter(pk__in=list(held.values_list("pk", flat=True))),
+        action="approve",
+        moderator=None,
+        reason=_("the author verified their email address"),
+    )

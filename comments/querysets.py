@@ -1,6 +1,7 @@
 """How comments are read: the queryset behind ``Comment.objects`` and the rows pages render."""
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from mptt.querysets import TreeQuerySet
 
 
@@ -15,8 +16,8 @@ class CommentQuerySet(TreeQuerySet):
         return self.order_by("tree_id", "lft")
 
     def for_display(self):
-        """Rows a thread page renders from, in tree order: ``DISPLAY_COLUMNS`` and the
-        poster's username.
+        """Rows a thread page renders from, in tree order: ``DISPLAY_COLUMNS``, then
+        the poster's username and display name (``author_label``'s arguments).
 
         Every status stays in the list so the tree keeps its shape (leaving a
         hidden parent out would lift its replies to the top); the thread
@@ -24,21 +25,32 @@ class CommentQuerySet(TreeQuerySet):
         rows, because building a model instance costs three times the fetch.
         """
         username = f"user__{get_user_model().USERNAME_FIELD}"
-        return self.in_thread_order().values_list(*DISPLAY_COLUMNS, username)
+        return self.in_thread_order().values_list(
+            *DISPLAY_COLUMNS, username, "user__profile__display_name"
+        )
 
 
-# for_display() adds the user's username field last.
+# for_display() adds the user's username and display name last. The user's id
+# and staff flag give the badges: they come from the rows, not from the
+# reader, so the page every reader shares carries them.
 DISPLAY_COLUMNS = (
-    "pk", "parent_id", "lft", "level", "status", "body", "created",
+    "pk", "parent_id", "lft", "level", "status", "body", "created", "user_id", "user__is_staff",
     "author_name", "user__first_name", "user__last_name",
 )
 
 
-def author_label(author_name: str, first_name: str, last_name: str, username) -> str | None:
-    """The name a comment shows: the one it was posted under, else its poster's account's.
+def author_label(
+    author_name: str, first_name: str, last_name: str, username, display_name: str | None
+) -> str | None:
+    """The name a comment shows: the one it was posted under, else its poster's
+    account's (``readers.names.user_display``'s rule, from a row's columns).
 
-    ``None`` when neither is known (an imported comment without an author).
+    ``display_name`` is None for an account without a profile (staff), and
+    empty once the account is deleted. ``None`` when no name is known (an
+    imported comment without an author).
     """
     if author_name or username is None:
         return author_name or None
+    if display_name is not None:
+        return display_name or str(_("deleted account"))
     return f"{first_name} {last_name}".strip() or str(username)

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from articles.models import Article
 from comments.templatetags.comment_text import comment_body
-from comments.threads import DisplayedComment
+from comments.threads import Badge, DisplayedComment
 
 # The day a comment's <time> shows, then its time as "14:05". Django's
 # ``dateformat`` costs about 100 µs a call, as much as the rest of a comment's
@@ -55,6 +55,14 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
     awaiting = escape(_("Awaiting moderation"))
     reply_word, report_word = escape(_("Reply")), escape(_("Report"))
     more = escape(_("Continue this thread →"))
+    # The guest mark is the plain one: most comments carry it, and every byte
+    # of it is repeated down the page (tests/browser/test_look.py's budget).
+    badges = {
+        Badge.NONE: "",
+        Badge.GUEST: f" <small>{escape(_('guest'))}</small>",
+        Badge.STAFF: f' <small class="role">{escape(_("Staff"))}</small>',
+        Badge.AUTHOR: f' <small class="role">{escape(_("Author"))}</small>',
+    }
     # ngettext needs the number, so each count is translated once, when first met.
     replies: dict[int, str] = {}
     days: dict[object, str] = {}
@@ -92,7 +100,7 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
             out.append(
                 f'<li id="c{pk}" class="c{" held" if c.awaiting else ""}">'
                 f'<article aria-labelledby="h{pk}"><header id="h{pk}">'
-                f"<b>{escape(c.display_author)}</b>{context} "
+                f"<b>{escape(c.display_author)}</b>{badges[c.badge]}{context} "
                 f'<a href="#c{pk}"><time datetime="{iso}">{shown}</time></a>{badge}</header>\n'
                 f"{comment_body(c.body)}\n{footer}</article>\n"
             )

@@ -14,14 +14,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import disarm
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comments.models import Comment
 
 # Held for a watched word: the moderators' reason, which names the word.
 _WATCHED = "Contains the watched word “%(word)s”."
+# The reason a signed-in reader's comment is held while their address is
+# unverified; ``posting.comments_publish_verified`` publishes by it.
+UNVERIFIED = gettext_lazy("Held until the author verifies their email address.")
 # A bare "www." counts unless it follows a scheme: http://www.example.com is one link.
 _LINK = re.compile(r"\bhttps?://|(?<!://)\bwww\.\w", re.IGNORECASE)
 
@@ -68,7 +73,23 @@ def find_word(text: str, words) -> str | None:
     return None
 
 
-def screen(*, article, body: str, author_name: str = "") -> Verdict:
+def must_sign_in(*, article, user) -> bool:
+    """Whether ``user`` must sign in before commenting on ``article``."""
+    return article.accounts_only and not user.is_authenticated
+
+
+def awaits_verification(user) -> bool:
+    """Whether ``user``'s comments wait for their email address to be verified
+    (``NEWSROOM_ACCOUNT_EMAIL_VERIFICATION=mandatory``). Staff have accounts
+    made by hand, without an address to verify."""
+    return (
+        settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory"
+        and not user.is_staff
+        and not EmailAddress.objects.filter(user=user, verified=True).exists()
+    )
+
+
+def screen(*, article, body: str, author_name: str = "", user=None) -> Verdict:
     text = f"{author_name}\n{body}"
     blocked = find_word(text, settings.NEWSROOM_BLOCKED_WORDS)
     if blocked:
@@ -94,6 +115,10 @@ def screen(*, article, body: str, author_name: str = "") -> Verdict:
         return Verdict(Comment.Status.PENDING, _("Pre-moderation is on for the whole site."))
     if article.premoderation:
         return Verdict(Comment.Status.PENDING, _("Pre-moderation is on for this article."))
+    # Last: verifying publishes only comments held for this reason, never
+    # one the moderators must see first.
+    if user is not None and awaits_verification(user):
+        return Verdict(Comment.Status.PENDING, str(UNVERIFIED))
     return Verdict()
 
 

@@ -50,7 +50,7 @@ def replyable_comment(pk: int) -> Comment | None:
     A held comment is never a parent, not even for its author: the article page
     offers no Reply link on it. Anything else answers as if it did not exist.
     """
-    return visible_comments().filter(pk=pk).select_related("article", "user").first()
+    return visible_comments().filter(pk=pk).select_related("article", "user__profile").first()
 
 
 def own_held_ids(article, own_ids: Collection[int]) -> Collection[int]:
@@ -151,7 +151,9 @@ def threads_for_page(
     """One query: the whole threads ``tree_ids``, shaped for the article page."""
     if not tree_ids:
         return []
-    rows = Row.read(Comment.objects.filter(article=article, tree_id__in=tree_ids))
+    rows = Row.read(
+        Comment.objects.filter(article=article, tree_id__in=tree_ids), author_id=article.author_id
+    )
     return lay_out(
         displayed(rows, _shows(own_ids)),
         base_level=0,
@@ -181,7 +183,8 @@ def comment_in_context(
             Q(lft__gte=comment.lft, rght__lte=comment.rght)
             | Q(lft__lt=comment.lft, rght__gt=comment.rght),
             tree_id=comment.tree_id,
-        )
+        ),
+        author_id=comment.article.author_id,
     )
     shown = displayed(rows, _shows(own_ids))
     ancestors = [item for item in shown if item.row.lft < comment.lft]

@@ -1,8 +1,10 @@
 """What Newsroom remembers about a reader between requests, all in their session.
 
-Readers are anonymous, so the session is who they are: the name they last
-posted under, the comments of theirs still awaiting moderation, their last
-post (to swallow double submissions) and the comments they reported.
+For a guest the session is who they are: the name they last posted under,
+the comments of theirs still awaiting moderation, their last post (to swallow
+double submissions), the comments they reported, and the draft they wrote
+where only signed-in readers may comment (back in the form once they sign in:
+signing in keeps the session's data).
 """
 
 import hashlib
@@ -14,14 +16,29 @@ _PENDING = "newsroom.pending"
 _IDENTITY = "newsroom.identity"
 _LAST_POST = "newsroom.last_post"
 _REPORTED = "newsroom.reported"
+_DRAFT = "newsroom.draft"
 DUPLICATE_WINDOW_SECONDS = 60
 
 
-def comment_form_initial(request) -> dict:
-    return dict(request.session.get(_IDENTITY, {})) if _has_session(request) else {}
+def comment_form_initial(request, *, article, parent=None) -> dict:
+    """The comment form's starting values: the name last posted under, and the
+    draft kept for this form (``keep_draft``)."""
+    if not _has_session(request):
+        return {}
+    initial = dict(request.session.get(_IDENTITY, {}))
+    draft = request.session.get(_DRAFT)
+    if draft and draft["to"] == _draft_place(article, parent):
+        initial["body"] = draft["body"]
+    return initial
+
+
+def keep_draft(request, *, article, parent, body: str) -> None:
+    """Keep a post that could not be taken yet (the reader must sign in first)."""
+    request.session[_DRAFT] = {"to": _draft_place(article, parent), "body": body}
 
 
 def remember_poster(request, comment: Comment) -> None:
+    request.session.pop(_DRAFT, None)
     if comment.author_name:
         request.session[_IDENTITY] = {"name": comment.author_name, "email": comment.email}
     if comment.status == Comment.Status.PENDING:
@@ -63,6 +80,10 @@ def remember_report(request, comment: Comment) -> None:
 def _has_session(request) -> bool:
     # Reading an absent session costs nothing; reading a present one is one query.
     return bool(request.session.session_key) or request.session.modified
+
+
+def _draft_place(article, parent) -> list:
+    return [article.pk, getattr(parent, "pk", None)]
 
 
 def _digest(article_id: int, body: str) -> str:

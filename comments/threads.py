@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import NamedTuple
 
 from django.utils.translation import gettext as _
@@ -19,8 +20,17 @@ from comments.models import Comment
 from comments.querysets import author_label
 
 
+class Badge(StrEnum):
+    """What the page says of who wrote a comment, beside their name."""
+
+    NONE = ""
+    GUEST = "guest"
+    STAFF = "staff"
+    AUTHOR = "author"
+
+
 class Row(NamedTuple):
-    """A ``for_display()`` row, with its author worked out."""
+    """A ``for_display()`` row, with its author and badge worked out."""
 
     pk: int
     parent_id: int | None
@@ -31,10 +41,28 @@ class Row(NamedTuple):
     created: datetime
     # None when unknown (the public export says so); the page says "Anonymous".
     known_author: str | None
+    badge: Badge = Badge.NONE
 
     @classmethod
-    def read(cls, queryset) -> list[Row]:
-        return [cls(*row[:7], author_label(*row[7:])) for row in queryset.for_display()]
+    def read(cls, queryset, *, author_id: int | None = None) -> list[Row]:
+        """The rows of ``queryset``; ``author_id`` is the article's author's account."""
+        rows = []
+        for row in queryset.for_display():
+            user_id, is_staff = row[7:9]
+            known_author = author_label(*row[9:])
+            badge = _badge(user_id, is_staff, known_author, author_id)
+            rows.append(cls(*row[:7], known_author, badge))
+        return rows
+
+
+def _badge(user_id, is_staff, known_author, author_id) -> Badge:
+    # Moderators are staff (README, "Moderating"), so is_staff alone marks
+    # them: no per-row look at the Moderators group.
+    if user_id is None:
+        return Badge.GUEST if known_author else Badge.NONE
+    if user_id == author_id:
+        return Badge.AUTHOR
+    return Badge.STAFF if is_staff else Badge.NONE
 
 
 class Shown(NamedTuple):
@@ -61,6 +89,7 @@ class DisplayedComment:
     awaiting: bool
     known_author: str | None
     display_author: str | None
+    badge: Badge
     body: str
     created: datetime | None
     # Levels below the page's top comment.
@@ -132,6 +161,7 @@ def lay_out(
                 awaiting=awaiting,
                 known_author=None if tombstone else row.known_author,
                 display_author=names[row.pk],
+                badge=Badge.NONE if tombstone else row.badge,
                 body="" if tombstone else row.body,
                 created=None if tombstone else row.created,
                 depth=depth,

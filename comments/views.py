@@ -43,7 +43,9 @@ def comment_post(request, slug, pk=None):
 
     The article page's form and the inline reply form post here too. Every
     failure re-renders the form with the reader's text, status 400 (429 for
-    flooding); success redirects (303) to the new comment.
+    flooding; 403, the text also kept as the session's draft, from a guest
+    where only signed-in readers may comment); success redirects (303) to
+    the new comment.
     """
     article = get_object_or_404(Article.objects.defer("source_text"), slug=slug)
     parent = None
@@ -53,10 +55,16 @@ def comment_post(request, slug, pk=None):
         if (parent is None or elsewhere) and request.method != "POST":
             raise Http404(_("No such comment."))
     form = CommentForm(
-        request.POST or None, user=request.user, initial=sessions.comment_form_initial(request)
+        request.POST or None,
+        user=request.user,
+        initial=sessions.comment_form_initial(request, article=article, parent=parent),
     )
+    sign_in = rules.must_sign_in(article=article, user=request.user)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and sign_in:
+        sessions.keep_draft(request, article=article, parent=parent, body=form.data.get("body", ""))
+        status = 403
+    elif request.method == "POST":
         if form.is_bot:
             logger.warning(
                 "honeypot filled on %s from %s; post dropped", request.path, client_ip(request)
@@ -76,7 +84,7 @@ def comment_post(request, slug, pk=None):
     return render(
         request,
         "comments/comment_form.html",
-        {"article": article, "parent": parent, "form": form},
+        {"article": article, "parent": parent, "form": form, "sign_in": sign_in},
         status=status,
     )
 
@@ -94,8 +102,8 @@ def _accept(request, article, parent, form):
         "article": article,
         "parent": parent,
         "body": data["body"],
-        "author_name": "" if request.user.is_authenticated else data["name"],
-        "email": data["email"],
+        "author_name": data.get("name", ""),
+        "email": data.get("email", ""),
         "user": request.user if request.user.is_authenticated else None,
         "ip_address": ip,
         "posts_per_minute": settings.NEWSROOM_POSTS_PER_MINUTE,
@@ -110,7 +118,13 @@ def _accept(request, article, parent, form):
         form.add_error("body" if error.code in {"blocked", "flood"} else None, error)
         return None
     sessions.remember_poster(request, comment)
-    if comment.status == Comment.Status.PENDING:
+    if comment.moderation_reason == str(rules.UNVERIFIED):
+        messages.info(
+            request,
+            _("Your comment will appear once you verify your email address: follow the "
+              "link in the message we sent you."),
+        )
+    elif comment.status == Comment.Status.PENDING:
         messages.info(request, _("Your comment is awaiting moderation."))
     else:
         messages.success(request, _("Your comment has been posted."))
@@ -121,7 +135,10 @@ def _screen_and_save(post: dict) -> Comment:
     """Hold or publish a valid post by the rules; one they refuse is kept for moderators."""
     try:
         verdict = rules.screen(
-            article=post["article"], body=post["body"], author_name=post["author_name"]
+            article=post["article"],
+            body=post["body"],
+            author_name=post["author_name"],
+            user=post["user"],
         )
     except ValidationError as refusal:
         if refusal.code == "blocked":
@@ -159,7 +176,9 @@ def comment_detail(request, slug, pk):
 def comment_report(request, slug, pk):
     # Only what the article page offers a Report link on: a published comment.
     comment = get_object_or_404(
-        selectors.visible_comments().select_related("article", "user"), pk=pk, article__slug=slug
+        selectors.visible_comments().select_related("article", "user__profile"),
+        pk=pk,
+        article__slug=slug,
     )
     form = ReportForm(request.POST or None)
     if sessions.has_reported(request, comment):

@@ -106,7 +106,7 @@ def test_a_moderator_cannot_edit_an_articles_text_but_can_set_its_discussion(des
 
     assert response.status_code == 302
     editable = set(page.context["adminform"].form.fields)
-    assert editable == {"comments_open", "premoderation"}
+    assert editable == {"comments_open", "premoderation", "commenters"}
     article.refresh_from_db()
     assert (article.title, article.body, article.byline, article.slug) == (
         "Original title", "Original body.", "A. Writer", article.slug,

@@ -14,7 +14,7 @@ SETTINGS_FILE = settings.BASE_DIR / "newsroom" / "settings.py"
 READ_FROM_ENVIRONMENT = [
     "DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS", "DJANGO_HTTPS",
     "DJANGO_SSL_REDIRECT", "DJANGO_CONN_MAX_AGE", "NEWSROOM_THREADS_PER_PAGE",
-    "NEWSROOM_TRUSTED_PROXIES",
+    "NEWSROOM_TRUSTED_PROXIES", "NEWSROOM_COMMENTERS",
 ]
 
 
@@ -80,6 +80,17 @@ def test_production_defaults_to_https_only_cookies_and_hsts(load):
 def test_a_number_setting_that_is_not_a_number_fails_loudly(load):
     with pytest.raises(ImproperlyConfigured, match="NEWSROOM_THREADS_PER_PAGE must be a whole"):
         load(DJANGO_DEBUG="1", NEWSROOM_THREADS_PER_PAGE="fifty")
+
+
+def test_anyone_may_comment_by_default_and_accounts_can_be_required(load):
+    assert load(DJANGO_DEBUG="1")["NEWSROOM_COMMENTERS"] == "anyone"
+    required = load(DJANGO_DEBUG="1", NEWSROOM_COMMENTERS="accounts")
+    assert required["NEWSROOM_COMMENTERS"] == "accounts"
+
+
+def test_an_unknown_commenters_setting_fails_loudly(load):
+    with pytest.raises(ImproperlyConfigured, match="NEWSROOM_COMMENTERS must be one of"):
+        load(DJANGO_DEBUG="1", NEWSROOM_COMMENTERS="everyone")
 
 
 def test_no_proxy_is_trusted_by_default(load):

@@ -15,7 +15,7 @@ from articles.models import Article
 from comments.models import Comment
 
 # What a moderator may change on an article.
-DISCUSSION_SETTINGS = ["comments_open", "premoderation"]
+DISCUSSION_SETTINGS = ["comments_open", "premoderation", "commenters"]
 
 
 def queue_url(article, **filters) -> str:
@@ -50,8 +50,10 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = DISCUSSION_SETTINGS
     search_fields = ["title", "byline"]
     prepopulated_fields = {"slug": ["title"]}
+    # A search box, not a list of every reader's account.
+    raw_id_fields = ["author"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "byline", "body", "created"]}),
+        (None, {"fields": ["title", "slug", "byline", "author", "body", "created"]}),
         (_("Discussion"), {"fields": [*DISCUSSION_SETTINGS, "comment_counts", "queue"]}),
         (
             _("Seed"),
@@ -83,7 +85,8 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             # A new article has no comments to count and no seed.
-            return [(None, {"fields": ["title", "slug", "byline", "body", *DISCUSSION_SETTINGS]})]
+            fields = ["title", "slug", "byline", "author", "body", *DISCUSSION_SETTINGS]
+            return [(None, {"fields": fields})]
         return self.fieldsets
 
     def get_readonly_fields(self, request, obj=None):

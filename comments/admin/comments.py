@@ -57,7 +57,7 @@ class CommentAdmin(ThreadPageMixin, admin.ModelAdmin):
         ReportedListFilter,
         "created",
     ]
-    list_select_related = ["article", "parent", "user"]
+    list_select_related = ["article", "parent", "user__profile"]
     search_fields = ["body", "author_name", "user__username", "email", "ip_address"]
     # The queue: what waits for a moderator first, then the newest.
     ordering = [

@@ -13,7 +13,7 @@ class ReportAdmin(admin.ModelAdmin):
 
     list_display = ["created", "reason", "comment", "note", "ip_address"]
     list_filter = ["reason", "created"]
-    list_select_related = ["comment", "comment__user"]
+    list_select_related = ["comment", "comment__user__profile"]
     search_fields = ["note", "comment__body"]
 
     def has_add_permission(self, request):

@@ -56,8 +56,8 @@ class ThreadPageMixin:
     def thread_context(self, request, comment):
         """Ancestors, the comment and its direct replies, two queries, for reading in context."""
         context = {
-            "ancestors": list(comment.get_ancestors().select_related("user")),
-            "replies": list(comment.get_children().select_related("user")),
+            "ancestors": list(comment.get_ancestors().select_related("user__profile")),
+            "replies": list(comment.get_children().select_related("user__profile")),
             "moderation_actions": [],
             "delete_thread_count": 0,
         }
