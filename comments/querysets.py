@@ -30,12 +30,12 @@ class CommentQuerySet(TreeQuerySet):
         )
 
 
-# for_display() adds the user's username and display name last. The user's id
-# and staff flag give the badges: they come from the rows, not from the
-# reader, so the page every reader shares carries them.
+# for_display() adds the user's username and display name last. The user's id,
+# staff flag and whether the comment was imported give the badges: they come
+# from the rows, not from the reader, so the page every reader shares carries them.
 DISPLAY_COLUMNS = (
     "pk", "parent_id", "lft", "level", "status", "body", "created", "user_id", "user__is_staff",
-    "author_name", "user__first_name", "user__last_name",
+    "is_imported", "author_name", "user__first_name", "user__last_name",
 )
 
 

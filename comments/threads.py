@@ -48,18 +48,19 @@ class Row(NamedTuple):
         """The rows of ``queryset``; ``author_id`` is the article's author's account."""
         rows = []
         for row in queryset.for_display():
-            user_id, is_staff = row[7:9]
-            known_author = author_label(*row[9:])
-            badge = _badge(user_id, is_staff, known_author, author_id)
+            user_id, is_staff, imported = row[7:10]
+            known_author = author_label(*row[10:])
+            badge = _badge(user_id, is_staff, imported, known_author, author_id)
             rows.append(cls(*row[:7], known_author, badge))
         return rows
 
 
-def _badge(user_id, is_staff, known_author, author_id) -> Badge:
+def _badge(user_id, is_staff, imported, known_author, author_id) -> Badge:
     # Moderators are staff (README, "Moderating"), so is_staff alone marks
-    # them: no per-row look at the Moderators group.
+    # them: no per-row look at the Moderators group. An imported comment was
+    # written on the original page, not by a guest of ours.
     if user_id is None:
-        return Badge.GUEST if known_author else Badge.NONE
+        return Badge.GUEST if known_author and not imported else Badge.NONE
     if user_id == author_id:
         return Badge.AUTHOR
     return Badge.STAFF if is_staff else Badge.NONE

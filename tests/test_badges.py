@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from comments.models import Comment
 from tests.helpers import make_article, make_reader, post
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,17 @@ def test_a_guests_name_is_marked_guest(client):
     assertContains(
         client.get(article.get_absolute_url()), '<b>Visitor</b> <small>guest</small>'
     )
+
+
+def test_an_imported_comment_is_not_marked_guest(client):
+    article = make_article()
+    imported = post(article, body="From the original page.", author="Old Reader")
+    Comment.objects.filter(pk=imported.pk).update(is_imported=True)
+
+    response = client.get(article.get_absolute_url())
+
+    assertContains(response, "<b>Old Reader</b>")
+    assertNotContains(response, "<small>guest</small>")
 
 
 def test_staff_and_moderators_show_staff(client, moderator):

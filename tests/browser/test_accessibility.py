@@ -118,11 +118,6 @@ def author(comment: dict) -> str:
     return comment["author"] or "Anonymous"
 
 
-def signed(comment: dict) -> str:
-    """The author as the comment's header says it: a named guest is marked so."""
-    return f"{comment['author']} guest" if comment["author"] else "Anonymous"
-
-
 def test_thread_is_nested_lists_of_comments_labelled_by_author_time_and_parent(page: Page, site):
     seed = site.article(FIRST_SEED)
     third, reply = seed["comments"][2], seed["comments"][2]["replies"][0]
@@ -133,7 +128,7 @@ def test_thread_is_nested_lists_of_comments_labelled_by_author_time_and_parent(p
     nested = top_level.nth(2).get_by_role("list").get_by_role("listitem")
     expect(nested).to_have_count(1)
     expect(nested.get_by_role("article")).to_have_accessible_name(
-        re.compile(rf"^{signed(reply)} reply to {author(third)} {TIME}$")
+        re.compile(rf"^{author(reply)} reply to {author(third)} {TIME}$")
     )
     for article in thread.get_by_role("article").all():
         expect(article).to_have_accessible_name(re.compile(rf"^\S.* {TIME}$"))
