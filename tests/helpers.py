@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import shutil
 from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,6 +17,7 @@ from django.db import connection
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
+from articles.seed_parser import ParsedComment, parse_seed
 from comments import posting
 from comments.models import Comment
 from readers.services import profile_create
@@ -48,6 +50,21 @@ def post(article, parent=None, body=None, *, author="Reader", **fields) -> Comme
         author_name=author,
         **fields,
     )
+
+
+def version(article) -> int:
+    """The article's discussion version as the database holds it now."""
+    return Article.objects.get(pk=article.pk).discussion_version
+
+
+@pytest.fixture(autouse=True)
+def quiet_rules(settings):
+    """Every rule off except the one a test turns on."""
+    settings.NEWSROOM_PREMODERATION = False
+    settings.NEWSROOM_MAX_LINKS = 2
+    settings.NEWSROOM_BLOCKED_WORDS = []
+    settings.NEWSROOM_WATCHED_WORDS = []
+    settings.NEWSROOM_POSTS_PER_MINUTE = 0
 
 
 def assert_page(response, *, shows=(), hides=()) -> None:
@@ -121,8 +138,73 @@ def import_seeds(*paths, **options) -> tuple[str, str]:
 def write_seed(folder: Path, name: str, *lines: str) -> Path:
     folder.mkdir(exist_ok=True)
     path = folder / name
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text(seed_text(*lines), encoding="utf-8")
     return path
+
+
+# The seeds folder and its two files, and seed text built line by line.
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+FIRST = "000_e59a3ae772f0d3c8.txt"
+SECOND = "003_dad6d2c0e65eec47.txt"
+FIRST_SEED = SEEDS / FIRST
+
+
+def seed_copy(tmp_path: Path, *names: str) -> Path:
+    folder = tmp_path / "seeds"
+    folder.mkdir(exist_ok=True)
+    for name in names:
+        shutil.copyfile(SEEDS / name, folder / name)
+    return folder
+
+
+def seed_text(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def shape(comments: list[ParsedComment]) -> list:
+    """A thread as nested (body, author, replies) tuples, easy to compare whole."""
+    return [(c.body, c.author, shape(c.replies)) for c in comments]
+
+
+def article_with_comments(*comment_lines: str, header: str = "2 Comments") -> str:
+    return seed_text("Title", "", "Body.", "", header, "", *comment_lines, "", "Leave a Reply")
+
+
+def thread(*comment_lines: str) -> list:
+    """The thread an article with these comment lines parses into, as ``shape`` gives it."""
+    return shape(parse_seed(article_with_comments(*comment_lines)).comments)
+
+
+# The bridge vote: a seed file a re-import test writes, changes and imports again.
+TITLE = "The bridge vote"
+A = "Call me on 555 0100 if you know who pays for the bridge."
+B = "The bridge was promised ten years ago, before the last election."
+C = "Who pays for the repairs once it opens?"
+D = "Buy cheap watches at example.com today."
+
+
+def seed(folder, *comments: str, body: str = "The council voted on teh bridge.", name="vote.txt"):
+    """A numbered dump of ``comments``; a comment's replies are lines indented deeper."""
+    items, number = [], 0
+    for comment in comments:
+        if comment.startswith("  "):
+            items.append(f"  {comment}")
+        else:
+            number += 1
+            items += ["", f"  {number}. {comment}"]
+    tops = sum(1 for comment in comments if not comment.startswith("  "))
+    return write_seed(folder, name, TITLE, "", body, "", f"{tops} Comments", *items)
+
+
+def imported(folder, *comments: str, **options) -> Path:
+    """``seed`` written and imported: the file a test then changes and imports again."""
+    path = seed(folder, *comments, **options)
+    import_seeds(path)
+    return path
+
+
+def by_body(body: str) -> Comment:
+    return Comment.objects.get(body=body)
 
 
 def make_reader(name: str, *, email: str = "", password: str | None = None, verified=True):

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
-from pathlib import Path
-
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,39 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article
 from comments import moderation
 from comments.models import Comment
-from tests.helpers import import_seeds, on_postgresql, post, write_seed
+from tests.helpers import A, B, C, D, by_body, import_seeds, imported, on_postgresql, post, seed
 
 pytestmark = pytest.mark.django_db
-
-TITLE = "The bridge vote"
-A = "Call me on 555 0100 if you know who pays for the bridge."
-B = "The bridge was promised ten years ago, before the last election."
-C = "Who pays for the repairs once it opens?"
-D = "Buy cheap watches at example.com today."
-
-
-def seed(folder, *comments: str, body: str = "The council voted on teh bridge.", name="vote.txt"):
-    """A numbered dump of ``comments``; a comment's replies are lines indented deeper."""
-    items, number = [], 0
-    for comment in comments:
-        if comment.startswith("  "):
-            items.append(f"  {comment}")
-        else:
-            number += 1
-            items += ["", f"  {number}. {comment}"]
-    tops = sum(1 for comment in comments if not comment.startswith("  "))
-    return write_seed(folder, name, TITLE, "", body, "", f"{tops} Comments", *items)
-
-
-def imported(folder, *comments: str, **options) -> Path:
-    """``seed`` written and imported: the file a test then changes and imports again."""
-    path = seed(folder, *comments, **options)
-    import_seeds(path)
-    return path
-
-
-def by_body(body: str) -> Comment:
-    return Comment.objects.get(body=body)
 
 
 def rows() -> dict[int, dict]:
@@ -181,66 +147,6 @@ def test_a_changed_comment_nobody_touched_takes_the_files_new_text(tmp_path):
     assert "0 comments imported" in out and "1 updated" in out
 
 
-def touch(kind: str, comment: Comment, moderator) -> None:
-    if kind == "moderated":
-        moderation.comments_moderate(
-            Comment.objects.filter(pk=comment.pk), action="spam", moderator=moderator
-        )
-    elif kind == "edited by staff":
-        moderation.comment_edit(
-            comment=comment, body=comment.body, author_name="", email="", editor=moderator
-        )
-    else:
-        post(comment.article, comment, body="A reader answers.")
-
-
-@pytest.mark.parametrize("kind", ["moderated", "edited by staff", "answered on the site"])
-def test_the_files_change_to_a_comment_a_person_touched_is_reported_and_left_alone(
-    tmp_path, moderator, kind
-):
-    path = imported(tmp_path / "seeds", A, B, C)
-    b = by_body(B)
-    touch(kind, b, moderator)
-    before = Comment.objects.filter(pk=b.pk).values().get()
-    seed(tmp_path / "seeds", A, B.replace("ten years", "eleven years"), C)
-
-    out, _ = import_seeds(path)
-
-    assert Comment.objects.filter(pk=b.pk).values().get() == before
-    assert "1 changes left alone" in out
-    assert f"note: line 9: comment {b.pk} was {kind}; the file's change to it is left alone" in out
-
-
-def test_a_comment_gone_from_the_file_is_kept_with_its_replies_marked_missing(
-    tmp_path, assert_tree_sound
-):
-    path = imported(tmp_path / "seeds", A, B, "  1. A reply to B.", "    1. And to that.", C)
-    seed(tmp_path / "seeds", A, C)
-
-    out, _ = import_seeds(path)
-
-    assert Comment.objects.count() == 5
-    missing = Comment.objects.filter(missing_from_source=True).order_by("lft")
-    assert [c.body for c in missing] == [B, "A reply to B.", "And to that."]
-    assert {c.status for c in missing} == {Comment.Status.PUBLISHED}
-    assert "3 missing from the file (kept)" in out
-    assert_tree_sound()
-
-
-def test_a_comment_back_in_the_file_is_no_longer_marked_missing(tmp_path):
-    path = imported(tmp_path / "seeds", A, B, C)
-    b = by_body(B)
-    seed(tmp_path / "seeds", A, C)
-    import_seeds(path)
-    seed(tmp_path / "seeds", A, B, C)
-
-    out, _ = import_seeds(path)
-
-    assert not Comment.objects.get(pk=b.pk).missing_from_source
-    assert Comment.objects.count() == 3
-    assert f"note: comment {b.pk} is back in the file" in out
-
-
 def test_deleting_a_comment_and_editing_the_next_keeps_each_text_on_its_own_row(tmp_path):
     path = imported(tmp_path / "seeds", A, B, C, D)
     b, c = by_body(B), by_body(C)
@@ -313,24 +219,3 @@ def test_replies_added_to_many_threads_lock_the_table_instead(tmp_path, assert_t
     assert any("LOCK TABLE" in q["sql"] for q in queries)
     assert "501 comments imported" in out
     assert_tree_sound()
-
-
-def test_the_migration_gives_earlier_imports_digests_and_marks_what_they_cannot_show(tmp_path):
-    migration = importlib.import_module("comments.migrations.0008_import_matching")
-    imported(tmp_path / "seeds", A, B, C)
-    article = Article.objects.get()
-    digests = dict(Comment.objects.values_list("pk", "import_digest"))
-    a, b, c = map(by_body, (A, B, C))
-    # As 0006 left them: no digests; A redacted (unrecorded); C from an older file.
-    Comment.objects.update(import_digest="")
-    Comment.objects.filter(pk=a.pk).update(body="[redacted]")
-    Comment.objects.filter(pk=c.pk).update(import_key="9")
-
-    migration.backfill(apps, None)
-
-    after = {row.pk: row for row in article.comments.all()}
-    assert after[a.pk].import_digest == digests[a.pk]
-    assert after[a.pk].edited_at is not None
-    assert (after[b.pk].import_digest, after[b.pk].edited_at) == (digests[b.pk], None)
-    assert after[c.pk].missing_from_source
-    assert not after[a.pk].missing_from_source and not after[b.pk].missing_from_source
