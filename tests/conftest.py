@@ -53,3 +53,13 @@ def desk(client, moderator):
     """A client logged into the admin as the moderator."""
     client.force_login(moderator)
     return client
+
+
+@pytest.fixture
+def quiet_rules(settings):
+    """Every posting rule off except the one a test turns on (the rules tests use it)."""
+    settings.NEWSROOM_PREMODERATION = False
+    settings.NEWSROOM_MAX_LINKS = 2
+    settings.NEWSROOM_BLOCKED_WORDS = []
+    settings.NEWSROOM_WATCHED_WORDS = []
+    settings.NEWSROOM_POSTS_PER_MINUTE = 0

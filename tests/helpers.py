@@ -57,16 +57,6 @@ def version(article) -> int:
     return Article.objects.get(pk=article.pk).discussion_version
 
 
-@pytest.fixture(autouse=True)
-def quiet_rules(settings):
-    """Every rule off except the one a test turns on."""
-    settings.NEWSROOM_PREMODERATION = False
-    settings.NEWSROOM_MAX_LINKS = 2
-    settings.NEWSROOM_BLOCKED_WORDS = []
-    settings.NEWSROOM_WATCHED_WORDS = []
-    settings.NEWSROOM_POSTS_PER_MINUTE = 0
-
-
 def assert_page(response, *, shows=(), hides=()) -> None:
     """The page answers 200 with every text of ``shows`` and none of ``hides``."""
     for text in shows:

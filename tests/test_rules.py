@@ -10,9 +10,10 @@ from comments.models import Comment
 from tests.helpers import (
     make_article,
     post,
-    quiet_rules,  # noqa: F401 - autouse: imported, it turns every rule off here
     submit,
 )
+
+pytestmark = pytest.mark.usefixtures("quiet_rules")
 
 # Pre-moderation
 
