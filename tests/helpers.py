@@ -18,7 +18,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
 from articles.seed_parser import ParsedComment, parse_seed
-from comments import posting
+from comments import moderation, posting
 from comments.models import Comment
 from readers.services import profile_create
 
@@ -238,10 +238,6 @@ def reload(comment) -> Comment:
 
 
 def moderate(queryset_or_comment, action):
-    # Imported here so that this block, added at the end, leaves the module's
-    # imports to the other split (issue 13); hoist it when both are merged.
-    from comments import moderation
-
     queryset = (
         Comment.objects.filter(pk=queryset_or_comment.pk)
         if isinstance(queryset_or_comment, Comment)

@@ -16,8 +16,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, expect
 
-from tests.browser.newsroom import SECOND_SEED, Site, gunicorn, log_in, pk_in
-from tests.browser.test_accessibility import BLOCKING_IMPACTS, Visit, describe, nu_errors, visit
+from tests.browser.newsroom import SECOND_SEED, Site, blocking_by_page, gunicorn, log_in, pk_in
+from tests.browser.test_accessibility import Visit, nu_errors, visit
 from tests.servers import free_port
 
 pytestmark = pytest.mark.browser
@@ -160,11 +160,7 @@ def journey(mailed_site, browser, moderator, artifacts) -> list[Visit]:
 
 
 def test_the_journey_pages_have_no_serious_or_critical_axe_violations(journey):
-    failures = {
-        v.name: describe([x for x in v.violations if x["impact"] in BLOCKING_IMPACTS])
-        for v in journey
-    }
-    assert {name: text for name, text in failures.items() if text} == {}
+    assert blocking_by_page(journey) == {}
 
 
 def test_the_journey_pages_pass_the_nu_html_checker(journey, tmp_path):
