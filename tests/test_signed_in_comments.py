@@ -41,8 +41,12 @@ def test_a_verified_readers_comment_is_published_under_their_name_and_never_thei
     assertNotContains(page, "ada@example.com")
 
 
+def unverified_reader():
+    return make_reader("Ada Lovelace", email="ada@example.com", verified=False)
+
+
 def test_an_unverified_readers_comment_is_held_until_they_verify(client):
-    reader = make_reader("Ada Lovelace", email="ada@example.com", verified=False)
+    reader = unverified_reader()
     client.force_login(reader)
     article = make_article()
 
@@ -55,7 +59,7 @@ def test_an_unverified_readers_comment_is_held_until_they_verify(client):
 
 
 def test_the_queue_shows_why_an_unverified_readers_comment_is_held(client, desk):
-    reader = make_reader("Ada Lovelace", email="ada@example.com", verified=False)
+    reader = unverified_reader()
     post(make_article(), body="Held.", author="", user=reader,
          status=Comment.Status.PENDING, moderation_reason=str(UNVERIFIED))
 
@@ -65,7 +69,7 @@ def test_the_queue_shows_why_an_unverified_readers_comment_is_held(client, desk)
 
 
 def test_verifying_publishes_the_comments_held_for_it_and_only_those(client):
-    reader = make_reader("Ada Lovelace", email="ada@example.com", verified=False)
+    reader = unverified_reader()
     client.force_login(reader)
     article = make_article()
     submit(client, article, "Waiting for my address.")
@@ -87,7 +91,7 @@ def test_verifying_publishes_the_comments_held_for_it_and_only_those(client):
 
 @override_settings(ACCOUNT_EMAIL_VERIFICATION="optional")
 def test_with_optional_verification_an_unverified_readers_comment_is_published(client):
-    client.force_login(make_reader("Ada Lovelace", email="ada@example.com", verified=False))
+    client.force_login(unverified_reader())
 
     submit(client, make_article(), "Straight out.")
 

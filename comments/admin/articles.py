@@ -5,13 +5,13 @@ pre-moderation; every other field is read-only for them.
 """
 
 from django.contrib import admin
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from comments.admin.counts import count_column, counts_by_status
 from comments.models import Comment
 
 # What a moderator may change on an article.
@@ -26,12 +26,7 @@ def queue_url(article, **filters) -> str:
 
 
 def _count(status):
-    @admin.display(description=Comment.Status(status).label, ordering=f"{status}_count")
-    def column(self, article):
-        count = getattr(article, f"{status}_count")
-        return format_html('<a href="{}">{}</a>', queue_url(article, status=status), count)
-
-    return column
+    return count_column(status, lambda article, status: queue_url(article, status=status))
 
 
 @admin.register(Article)
@@ -75,12 +70,8 @@ class ArticleAdmin(admin.ModelAdmin):
     spam = _count(Comment.Status.SPAM)
 
     def get_queryset(self, request):
-        counts = {
-            f"{status}_count": Count("comments", filter=Q(comments__status=status))
-            for status in Comment.Status
-        }
         # The seed text is as long as the article; only the change page shows it.
-        return super().get_queryset(request).annotate(**counts).defer("source_text")
+        return super().get_queryset(request).annotate(**counts_by_status()).defer("source_text")
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
