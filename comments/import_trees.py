@@ -229,6 +229,8 @@ def _maker(article: Article, source_name: str) -> _Make:
             moderation_reason=parsed.hold_reason or "",
             created=now,
             is_imported=True,
+            # Plain-text dumps carry no dates.
+            date_unknown=True,
             import_source=fit(Comment, "import_source", f"{source_name}:{parsed.line}"),
             import_key=parsed.key,
             import_digest=content_digest(author, parsed.body),

@@ -34,7 +34,8 @@ class CommentQuerySet(TreeQuerySet):
 # staff flag and whether the comment was imported give the badges: they come
 # from the rows, not from the reader, so the page every reader shares carries them.
 DISPLAY_COLUMNS = (
-    "pk", "parent_id", "lft", "level", "status", "body", "created", "user_id", "user__is_staff",
+    "pk", "parent_id", "lft", "level", "status", "body", "created", "edited_at",
+    "reaction_count", "featured_at", "date_unknown", "user_id", "user__is_staff",
     "is_imported", "author_name", "user__first_name", "user__last_name",
 )
 

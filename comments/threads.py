@@ -39,6 +39,10 @@ class Row(NamedTuple):
     status: str
     body: str
     created: datetime
+    edited_at: datetime | None
+    reaction_count: int
+    featured_at: datetime | None
+    date_unknown: bool
     # None when unknown (the public export says so); the page says "Anonymous".
     known_author: str | None
     badge: Badge = Badge.NONE
@@ -48,10 +52,10 @@ class Row(NamedTuple):
         """The rows of ``queryset``; ``author_id`` is the article's author's account."""
         rows = []
         for row in queryset.for_display():
-            user_id, is_staff, imported = row[7:10]
-            known_author = author_label(*row[10:])
+            user_id, is_staff, imported = row[11:14]
+            known_author = author_label(*row[14:])
             badge = _badge(user_id, is_staff, imported, known_author, author_id)
-            rows.append(cls(*row[:7], known_author, badge))
+            rows.append(cls(*row[:11], known_author, badge))
         return rows
 
 

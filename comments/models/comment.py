@@ -24,6 +24,9 @@ class Comment(MPTTModel):
         PENDING = "pending", _("Pending review")
         REMOVED = "removed", _("Removed")
         SPAM = "spam", _("Spam")
+        # Soft: the row and its text stay for moderators; readers see a
+        # tombstone only where replies hang from it.
+        DELETED = "deleted", _("Deleted by its author")
 
     # comment_thread_order leads with the article, so the foreign key needs no
     # index of its own: one index fewer for every row a tree write shifts.
@@ -91,7 +94,25 @@ class Comment(MPTTModel):
         verbose_name=_("edited by"),
     )
     edited_at = models.DateTimeField(
-        _("edited at"), null=True, blank=True, help_text=_("When staff last changed its words.")
+        _("edited at"),
+        null=True,
+        blank=True,
+        help_text=_("When its author or staff last changed its words (revisions keep each)."),
+    )
+    # Kept on the row so a page reads counts with its comments, in the one query.
+    reaction_count = models.PositiveIntegerField(_("respects"), default=0)
+    featured_at = models.DateTimeField(
+        _("featured at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when a moderator features it: it opens the discussion."),
+    )
+    # A plain-text dump without dates gives only the import's own time in
+    # ``created``; the page must not present that as when it was written.
+    date_unknown = models.BooleanField(
+        _("date unknown"),
+        default=False,
+        help_text=_("Imported from a source that gave no date: ``created`` is the import's."),
     )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     report_count = models.PositiveIntegerField(
@@ -195,73 +216,3 @@ class Comment(MPTTModel):
 Comment._meta.indexes = [
     index for index in Comment._meta.indexes if tuple(index.fields) != ("tree_id", "lft")
 ]
-
-
-class Report(models.Model):
-    class Reason(models.TextChoices):
-        SPAM = "spam", _("Spam or advertising")
-        ABUSE = "abuse", _("Abusive or harassing")
-        OFF_TOPIC = "off_topic", _("Off topic")
-        MISINFORMATION = "misinformation", _("Misleading or false")
-        OTHER = "other", _("Something else")
-
-    comment = models.ForeignKey(
-        Comment, on_delete=models.CASCADE, related_name="reports", verbose_name=_("comment")
-    )
-    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    note = models.CharField(_("note"), max_length=500, blank=True)
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    created = models.DateTimeField(_("created"), default=timezone.now)
-
-    class Meta:
-        ordering = ["-created"]
-        verbose_name = _("report")
-        verbose_name_plural = _("reports")
-        indexes = [models.Index(fields=["ip_address", "created"], name="report_flood")]
-
-    def __str__(self):
-        return f"{self.get_reason_display()} on comment {self.comment_id}"
-
-
-class RejectedPost(models.Model):
-    """A post the rules refused (a blocked word), kept so moderators can see what
-    was refused and why, and nothing a reader typed is lost. Never part of a thread."""
-
-    article = models.ForeignKey(
-        "articles.Article",
-        on_delete=models.CASCADE,
-        related_name="rejected_posts",
-        verbose_name=_("article"),
-    )
-    parent = models.ForeignKey(
-        Comment,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("in reply to"),
-    )
-    author_name = models.CharField(_("author name"), max_length=80, blank=True)
-    email = models.EmailField(_("email"), blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("user"),
-    )
-    body = models.TextField(_("body"))
-    reason = models.CharField(_("reason"), max_length=500)
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    created = models.DateTimeField(_("created"), default=timezone.now)
-
-    class Meta:
-        ordering = ["-created"]
-        verbose_name = _("rejected post")
-        verbose_name_plural = _("rejected posts")
-        indexes = [models.Index(fields=["ip_address", "created"], name="rejected_flood")]
-
-    def __str__(self):
-        return f"{self.author_name or _('Anonymous')}: {Truncator(self.body).chars(60)}"
-

@@ -1,0 +1,13 @@
+from comments.models.comment import MAX_REPLY_DEPTH, Comment, CommentQuerySet
+from comments.models.participation import Reaction, Revision
+from comments.models.records import RejectedPost, Report
+
+__all__ = [
+    "MAX_REPLY_DEPTH",
+    "Comment",
+    "CommentQuerySet",
+    "Reaction",
+    "RejectedPost",
+    "Report",
+    "Revision",
+]
