@@ -14,14 +14,16 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.utils.safestring import SafeString, mark_safe
+from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from articles import pagecache
 from articles.models import Article
 from comments import rules, selectors
+from comments.authoring import may_edit
 from comments.forms import CommentForm
-from comments.rendering import render_thread
-from comments.sessions import comment_form_initial, own_pending_ids
+from comments.rendering import render_thread, with_own_actions
+from comments.sessions import comment_form_initial, own_pending_ids, own_posted_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,18 +49,37 @@ class CommentStats:
 def discussion(request, article: Article) -> Discussion:
     """The page of ``article``'s discussion the request asks for (``?page=N``, or
     ``?comment=<pk>``: the page holding that comment's thread)."""
-    own_ids = selectors.own_held_ids(article, own_pending_ids(request))
+    own_ids, own = reader_own(request, article)
     pages = discussion_pages(article, own_ids)
     page = Paginator(pages, 1).get_page(_requested_page(request, article, pages, own_ids))
     html, count = _thread(article, page, own_ids)
     form = CommentForm(user=request.user, initial=comment_form_initial(request, article=article))
     return Discussion(
         page_obj=page,
-        thread_html=mark_safe(html),
+        thread_html=with_own_actions(html, article=article, own=own),
         published_count=count,
         form=form,
         sign_in=rules.must_sign_in(article=article, user=request.user),
     )
+
+
+def reader_own(request, article: Article) -> tuple[Collection[int], dict[int, bool]]:
+    """What of ``article``'s discussion is the reader's own, in one query (none for
+    a reader without a session or account): the held comments only they see (their
+    session's, when one is held here; else none, and they share the cached
+    threads), and their comments they may change, each with whether it may still
+    be edited (``authoring.may_edit``)."""
+    pending = own_pending_ids(request)
+    user = request.user
+    mine = selectors.own_comments(
+        article,
+        user_id=user.pk if user.is_authenticated else None,
+        ids=own_posted_ids(request) | pending,
+    )
+    held = any(status == selectors.PENDING and pk in pending for pk, status, _at in mine)
+    now = timezone.now()
+    own = {pk: may_edit(created=created, article=article, now=now) for pk, _s, created in mine}
+    return (pending if held else ()), own
 
 
 def discussion_pages(article: Article, own_ids: Collection[int]) -> list[tuple[int, ...]]:

@@ -13,7 +13,31 @@ def _plain(value: str) -> str:
     return clean_text(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
-class CommentForm(forms.Form):
+class CommentBodyForm(forms.Form):
+    """A comment's words, as posted or edited."""
+
+    body = forms.CharField(
+        label=_("Comment"),
+        max_length=settings.NEWSROOM_MAX_BODY_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Write something before posting.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Browsers must not truncate a long paste silently: the server says
+        # how long it is instead, and keeps the text.
+        self.fields["body"].widget.attrs.pop("maxlength", None)
+
+    def clean_body(self):
+        body = _plain(self.cleaned_data["body"]).strip()
+        if not body:
+            raise forms.ValidationError(_("Write something before posting."), code="required")
+        return body
+
+
+class CommentForm(CommentBodyForm):
+    field_order = ["name", "email", "body", "website"]
     name = forms.CharField(
         label=_("Name"),
         max_length=Comment._meta.get_field("author_name").max_length,
@@ -25,12 +49,6 @@ class CommentForm(forms.Form):
         required=False,
         max_length=Comment._meta.get_field("email").max_length,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    body = forms.CharField(
-        label=_("Comment"),
-        max_length=settings.NEWSROOM_MAX_BODY_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": _("Write something before posting.")},
     )
     # A field people never see; bots that fill every input give themselves away.
     website = forms.CharField(
@@ -44,9 +62,6 @@ class CommentForm(forms.Form):
         if user is not None and user.is_authenticated:
             # The account's display name is the name; its address is known.
             del self.fields["name"], self.fields["email"]
-        # Browsers must not truncate a long paste silently: the server says
-        # how long it is instead, and keeps the text.
-        self.fields["body"].widget.attrs.pop("maxlength", None)
 
     @property
     def is_bot(self) -> bool:
@@ -68,12 +83,6 @@ class CommentForm(forms.Form):
                 params={"name": name},
             )
         return name
-
-    def clean_body(self):
-        body = _plain(self.cleaned_data["body"]).strip()
-        if not body:
-            raise forms.ValidationError(_("Write something before posting."), code="required")
-        return body
 
 
 class ReportForm(forms.Form):

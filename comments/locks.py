@@ -65,3 +65,18 @@ def name_lock(namespace: Namespace, name: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [int(namespace), name])
+
+
+def lock_comment(comment_id: int) -> Comment:
+    """A comment's row, locked until commit, with its article.
+
+    For writes that change one comment without moving it in its tree (its
+    author's edit or delete): a moderator's change to the same row waits, so
+    neither is made from a stale copy. SQLite's IMMEDIATE transaction already
+    holds the write lock.
+    """
+    return (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("article")
+        .get(pk=comment_id)
+    )

@@ -25,6 +25,7 @@ from articles.pagecache import discussion_changed, discussions_changed
 from comments.history import log_changes
 from comments.locks import Namespace, lock_thread_of, name_lock
 from comments.models import Comment, Report
+from comments.revisions import keep_revision
 from newsroom.text import fit
 
 _Status = Comment.Status
@@ -214,10 +215,16 @@ def comment_edit(
 ) -> Comment:
     """Change what a comment says, e.g. an administrator redacting a phone number.
 
-    Who and when are recorded: a seed re-import never changes an edited comment.
+    Who and when are recorded, and the words replaced kept as a revision: a
+    seed re-import never changes an edited comment.
     """
+    now = timezone.now()
+    # As stored: the admin hands over the instance its form already changed.
+    stored = Comment.objects.get(pk=comment.pk)
+    if body != stored.body:
+        keep_revision(stored, editor=editor, at=now)
     comment.body, comment.author_name, comment.email = body, author_name, email
-    comment.edited_by, comment.edited_at = editor, timezone.now()
+    comment.edited_by, comment.edited_at = editor, now
     comment.full_clean(exclude=["parent", "article"])
     comment.save(update_fields=["body", "author_name", "email", "edited_by", "edited_at"])
     discussion_changed(comment.article_id)

@@ -50,7 +50,7 @@ def comment_create(
     _check_postable(article, None)
     ip_address = post.get("ip_address")
     if posts_per_minute and ip_address:
-        _check_flood(ip_address, posts_per_minute)
+        check_flood(ip_address, posts_per_minute)
     if parent is not None:
         parent = lock_thread_of(parent.pk)
         _check_postable(article, parent)
@@ -88,7 +88,7 @@ def _check_postable(article: Article, parent: Comment | None) -> None:
         )
 
 
-def _check_flood(ip_address: str, limit: int) -> None:
+def check_flood(ip_address: str, limit: int) -> None:
     name_lock(Namespace.FLOOD, ip_address)
     since = timezone.now() - timedelta(minutes=1)
     posted, refused = (
@@ -115,7 +115,7 @@ def post_reject(*, reason: str, posts_per_minute: int = 0, **post: Unpack[Post])
     _check_postable(Article.objects.get(pk=post["article"].pk), post["parent"])
     ip_address = post.get("ip_address")
     if posts_per_minute and ip_address:
-        _check_flood(ip_address, posts_per_minute)
+        check_flood(ip_address, posts_per_minute)
     return RejectedPost.objects.create(**post, reason=reason)
 
 

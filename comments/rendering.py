@@ -12,7 +12,8 @@ once per page. Every value from a reader goes through ``escape`` or
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
 from django.urls import reverse
@@ -50,6 +51,8 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
         for name in ("comments:detail", "comments:reply", "comments:report")
     )
     removed = escape(_("This comment was removed."))
+    deleted = escape(_("Deleted by its author."))
+    edited = f' <small class="edited">{escape(_("edited"))}</small>'
     reply_to = escape(_("reply to %(name)s"))
     reply_to_removed = escape(_("reply to a removed comment"))
     awaiting = escape(_("Awaiting moderation"))
@@ -71,7 +74,8 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
     for c in comments:
         pk = c.pk
         if c.tombstone:
-            out.append(f'<li id="c{pk}" class="c gone"><p class="tomb">{removed}</p>\n')
+            tomb = deleted if c.by_author else removed
+            out.append(f'<li id="c{pk}" class="c gone"><p class="tomb">{tomb}</p>\n')
         else:
             t = c.created.astimezone(zone)
             day = t.date()
@@ -101,7 +105,7 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
                 f'<li id="c{pk}" class="c{" held" if c.awaiting else ""}">'
                 f'<article aria-labelledby="h{pk}"><header id="h{pk}">'
                 f"<b>{escape(c.display_author)}</b>{badges[c.badge]}{context} "
-                f'<a href="#c{pk}"><time datetime="{iso}">{shown}</time></a>{badge}</header>\n'
+                f'<a href="#c{pk}"><time datetime="{iso}">{shown}</time></a>{edited if c.edited else ""}{badge}</header>\n'
                 f"{comment_body(c.body)}\n{footer}</article>\n"
             )
         if c.continues:
@@ -116,4 +120,41 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
             out.append("</li>")
         out.append("</ol></details></li>" * c.closes)
         out.append("\n")
+    return mark_safe("".join(out))
+
+
+# The start of a comment the reader sees (a tombstone has no <article>). Readers'
+# words are escaped, so no text of theirs can look like it.
+_SHOWN_COMMENT = re.compile(r'<li id="c(\d+)" class="c[^"]*"><article ')
+
+
+def with_own_actions(html: str, *, article: Article, own: Mapping[int, bool]) -> SafeString:
+    """``html`` (a rendered thread, maybe the one every reader shares, from the
+    cache) with Edit and Delete links on the reader's own comments: ``own`` maps
+    their ids to whether they may still be edited. One pass over the HTML, so the
+    shared bytes never hold one reader's links and cost nothing to the others."""
+    if not own:
+        return mark_safe(html)
+    edit, delete = (
+        comment_urls(name, article) for name in ("comments:edit", "comments:delete")
+    )
+    edit_word, delete_word = escape(_("Edit")), escape(_("Delete"))
+    out: list[str] = []
+    done = 0
+    for match in _SHOWN_COMMENT.finditer(html):
+        pk = int(match[1])
+        if pk not in own:
+            continue
+        end = html.index("</article>", match.end())
+        links = f'<a class="delete" href="{delete(pk)}">{delete_word}</a>'
+        if own[pk]:
+            links = f'<a class="edit" href="{edit(pk)}">{edit_word}</a> {links}'
+        if html.endswith("</footer>", 0, end):
+            end -= len("</footer>")
+            links = f" {links}"
+        else:
+            links = f'<footer class="own">{links}</footer>'
+        out += [html[done:end], links]
+        done = end
+    out.append(html[done:])
     return mark_safe("".join(out))

@@ -65,6 +65,25 @@ def own_held_ids(article, own_ids: Collection[int]) -> Collection[int]:
     return ()
 
 
+def own_comments(
+    article, *, user_id: int | None, ids: Collection[int]
+) -> list[tuple[int, str, datetime]]:
+    """(pk, status, created) of the reader's comments on ``article`` they may still
+    change: their account's (``user_id``) and those of ``ids`` (what their session
+    remembers posting or having held), published or held. One query on the user's
+    or the ids' index; none for a reader with neither."""
+    mine = Q(pk__in=sorted(ids)) if ids else None
+    if user_id is not None:
+        mine = Q(user_id=user_id) if mine is None else mine | Q(user_id=user_id)
+    if mine is None:
+        return []
+    return list(
+        Comment.objects.filter(mine, article=article, status__in=[PUBLISHED, PENDING])
+        .order_by()
+        .values_list("pk", "status", "created")
+    )
+
+
 def comment_stats(article_ids: Iterable[int]) -> dict[int, tuple[int, datetime | None]]:
     """Each article's count of published comments and the latest one's time, in one
     query over the (article, status, created) index; (0, None) for an article without."""

@@ -1,8 +1,8 @@
 """What Newsroom remembers about a reader between requests, all in their session.
 
 For a guest the session is who they are: the name they last posted under,
-the comments of theirs still awaiting moderation, their last post (to swallow
-double submissions), the comments they reported, and the draft they wrote
+the comments they posted (theirs to edit and delete), those still awaiting
+moderation, their last post (to swallow double submissions), the comments they reported, and the draft they wrote
 where only signed-in readers may comment (back in the form once they sign in:
 signing in keeps the session's data).
 """
@@ -13,11 +13,15 @@ import time
 from comments.models import Comment
 
 _PENDING = "newsroom.pending"
+_POSTED = "newsroom.posted"
 _IDENTITY = "newsroom.identity"
 _LAST_POST = "newsroom.last_post"
 _REPORTED = "newsroom.reported"
 _DRAFT = "newsroom.draft"
 DUPLICATE_WINDOW_SECONDS = 60
+# A guest's comments their browser remembers as theirs: enough for every post
+# flood control lets through in an edit window, the session staying small.
+POSTED_KEPT = 100
 
 
 def comment_form_initial(request, *, article, parent=None) -> dict:
@@ -41,14 +45,22 @@ def remember_poster(request, comment: Comment) -> None:
     request.session.pop(_DRAFT, None)
     if comment.author_name:
         request.session[_IDENTITY] = {"name": comment.author_name, "email": comment.email}
-    if comment.status == Comment.Status.PENDING:
-        pending = request.session.get(_PENDING, [])
-        request.session[_PENDING] = [*pending[-49:], comment.pk]
+    if comment.user_id is None:
+        posted = request.session.get(_POSTED, [])
+        request.session[_POSTED] = [*posted[-(POSTED_KEPT - 1):], comment.pk]
+    remember_held(request, comment)
     request.session[_LAST_POST] = {
         "digest": _digest(comment.article_id, comment.body),
         "at": time.time(),
         "pk": comment.pk,
     }
+
+
+def remember_held(request, comment: Comment) -> None:
+    """Show ``comment`` to this reader while it awaits moderation (a post, or an edit held)."""
+    pending = request.session.get(_PENDING, [])
+    if comment.status == Comment.Status.PENDING and comment.pk not in pending:
+        request.session[_PENDING] = [*pending[-49:], comment.pk]
 
 
 def recent_duplicate(request, article, body: str) -> int | None:
@@ -66,6 +78,12 @@ def recent_duplicate(request, article, body: str) -> int | None:
 def own_pending_ids(request) -> set[int]:
     """Ids of this reader's comments still held; queries scope them to one article."""
     return set(request.session.get(_PENDING, [])) if _has_session(request) else set()
+
+
+def own_posted_ids(request) -> set[int]:
+    """Ids of the comments this browser posted as a guest: theirs to edit or delete
+    (``authoring.owns``)."""
+    return set(request.session.get(_POSTED, [])) if _has_session(request) else set()
 
 
 def has_reported(request, comment: Comment) -> bool:

@@ -84,12 +84,15 @@ class DisplayedComment:
 
     A tombstone keeps its place and nothing else: ``body`` is empty and
     ``known_author``, ``display_author`` and ``created`` are None, so no
-    surface can show what it said, who wrote it, when, or why it is hidden.
+    surface can show what it said, who wrote it, when, or why it is hidden,
+    but for ``by_author``: its author deleted it, which readers are told.
     """
 
     pk: int
     parent_id: int | None
     tombstone: bool
+    # A tombstone of a comment its author deleted.
+    by_author: bool
     # The reader's own comment, held for moderation.
     awaiting: bool
     known_author: str | None
@@ -97,6 +100,8 @@ class DisplayedComment:
     badge: Badge
     body: str
     created: datetime | None
+    # Its author or staff changed its words after posting.
+    edited: bool
     # Levels below the page's top comment.
     depth: int
     # The parent's shown name; None for a top comment or a tombstone's reply.
@@ -163,12 +168,14 @@ def lay_out(
                 pk=row.pk,
                 parent_id=row.parent_id,
                 tombstone=tombstone,
+                by_author=tombstone and row.status == Comment.Status.DELETED,
                 awaiting=awaiting,
                 known_author=None if tombstone else row.known_author,
                 display_author=names[row.pk],
                 badge=Badge.NONE if tombstone else row.badge,
                 body="" if tombstone else row.body,
                 created=None if tombstone else row.created,
+                edited=not tombstone and row.edited_at is not None,
                 depth=depth,
                 parent_author=names.get(row.parent_id),
                 reply_count=counts[row.pk],

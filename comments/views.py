@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.models import Article
 from comments import moderation, posting, rules, selectors, sessions
+from comments.discussion import reader_own
 from comments.forms import CommentForm, ReportForm
 from comments.models import Comment
-from comments.rendering import render_thread
+from comments.rendering import render_thread, with_own_actions
 from comments.selectors import comment_in_context
 from newsroom.client import client_ip
 
@@ -154,6 +155,8 @@ def comment_detail(request, slug, pk):
     if found is None:
         raise Http404(_("This comment is not available."))
     article, ancestors, subtree = found
+    _held, own = reader_own(request, article)
+    thread = render_thread(subtree, article=article)
     response = render(
         request,
         "comments/comment_detail.html",
@@ -162,11 +165,11 @@ def comment_detail(request, slug, pk):
             # As the reader sees it: a tombstone names no author.
             "comment": subtree[0],
             "ancestors": ancestors,
-            "thread_html": render_thread(subtree, article=article),
+            "thread_html": with_own_actions(thread, article=article, own=own),
         },
     )
-    if any(shown.awaiting for shown in (*ancestors, *subtree)):
-        # The reader's own held comments are on it.
+    if own or any(shown.awaiting for shown in (*ancestors, *subtree)):
+        # The reader's own comments (held, or with their Edit links) are on it.
         patch_cache_control(response, private=True, no_store=True)
     return response
 

@@ -47,8 +47,9 @@ def test_article_page_with_logged_in_commenters_stays_constant(
     cache.clear()
     client.force_login(users[0])
 
-    # Session, user, article, pages of threads, page of threads, published count.
-    with django_assert_num_queries(6):
+    # Session, user, article, the reader's own comments (their Edit and Delete
+    # links), pages of threads, page of threads, published count.
+    with django_assert_num_queries(7):
         response = client.get(article.get_absolute_url())
     assertContains(response, "user1")
 

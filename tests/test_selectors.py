@@ -92,8 +92,10 @@ def test_every_public_url_shows_a_comment_as_the_article_page_does(discussion, r
     page = reader.get(f"{base}/")
     shows_target(page, visible)
     (assertContains if shown_at_all else assertNotContains)(page, f'id="c{pk}"')
+    # The one thing a tombstone tells: that its author deleted it.
+    by_author = d.status == Status.DELETED
     if tombstone:
-        assertContains(page, "This comment was removed.")
+        assertContains(page, "Deleted by its author." if by_author else "This comment was removed.")
     # A link naming the comment opens its page only if the reader sees it.
     assert (f'id="c{pk}"' in reader.get(f"{base}/?comment={pk}").content.decode()) == (
         shown_at_all
@@ -104,7 +106,8 @@ def test_every_public_url_shows_a_comment_as_the_article_page_does(discussion, r
     assert comment_page.status_code == (200 if shown_at_all else 404)
     shows_target(comment_page, visible, comment_page.status_code)
     if tombstone:
-        assertContains(comment_page, "<title>Replies to a removed comment on")
+        gone = "deleted" if by_author else "removed"
+        assertContains(comment_page, f"<title>Replies to a {gone} comment on")
         assertContains(comment_page, "reply words")
     if d.reply is not None:
         context = reader.get(f"{base}/comments/{d.reply.pk}/")

@@ -99,6 +99,13 @@ class Comment(MPTTModel):
         blank=True,
         help_text=_("When its author or staff last changed its words (revisions keep each)."),
     )
+    # Who deleted it is its author (no one else may): only when is recorded.
+    deleted_at = models.DateTimeField(
+        _("deleted at"),
+        null=True,
+        blank=True,
+        help_text=_("When its author deleted it; the text stays for moderators."),
+    )
     # Kept on the row so a page reads counts with its comments, in the one query.
     reaction_count = models.PositiveIntegerField(_("respects"), default=0)
     featured_at = models.DateTimeField(
