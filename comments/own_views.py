@@ -55,7 +55,6 @@ def comment_edit(request, slug, pk):
     refusal = authoring.edit_refusal(comment)
     status = 200
     if refusal is not None:
-        form.add_error(None, refusal)
         status = 403
     elif request.method == "POST":
         status = 400
@@ -81,7 +80,7 @@ def comment_edit(request, slug, pk):
             "article": comment.article,
             "comment": comment,
             "form": form,
-            "editable": refusal is None,
+            "refusal": refusal,
             "until": authoring.editable_until(comment.created),
         },
         status=status,

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from comments import moderation
+from comments import authoring, moderation
 from comments.models import Comment, Report
 from tests.helpers import QUEUE, S, bulk, change_url, create_tree, make_article, post, reload
 
@@ -69,11 +69,15 @@ def test_the_change_page_costs_the_same_queries_however_big_the_thread(
         post(article, middle)
     for __ in range(size):
         moderation.report_create(comment=middle, reason=Report.Reason.SPAM)
+        middle = authoring.comment_revise(
+            comment=reload(middle), body=f"{middle.body} more", editor=None, ip_address=None
+        )
     ContentType.objects.clear_cache()
 
     # session, user, the comment, user and group permissions, reports, ancestors,
-    # replies, the content type for "view on site", the article and the parent
-    with django_assert_num_queries(11):
+    # replies, revisions (with their editors), the content type for "view on
+    # site", the article and the parent
+    with django_assert_num_queries(12):
         response = desk.get(change_url(middle))
 
     assert (len(response.context["ancestors"]), len(response.context["replies"])) == (size, size)

@@ -94,7 +94,7 @@ class CommentAdmin(ThreadPageMixin, admin.ModelAdmin):
             {
                 "fields": [
                     "status", "moderation_reason", "moderated_by", "moderated_at", "edited_by",
-                    "edited_at", "report_count",
+                    "edited_at", "deleted_at", "report_count",
                 ]
             },
         ),
@@ -110,8 +110,8 @@ class CommentAdmin(ThreadPageMixin, admin.ModelAdmin):
     reader_words = ["body", "author_name", "email"]
     readonly_fields = [
         "article", "parent", "user", "ip_address", "created", "status", "moderation_reason",
-        "moderated_by", "moderated_at", "edited_by", "edited_at", "report_count", "is_imported",
-        "import_source", "import_key", "missing_from_source",
+        "moderated_by", "moderated_at", "edited_by", "edited_at", "deleted_at", "report_count",
+        "is_imported", "import_source", "import_key", "missing_from_source",
     ]
 
     def get_queryset(self, request):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from comments import moderation
+from comments import moderation, revisions
 from comments.models import Comment
 
 
@@ -54,10 +54,12 @@ class ThreadPageMixin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def thread_context(self, request, comment):
-        """Ancestors, the comment and its direct replies, two queries, for reading in context."""
+        """Ancestors, the comment and its direct replies, and its edits as diffs:
+        three queries, for reading in context."""
         context = {
             "ancestors": list(comment.get_ancestors().select_related("user__profile")),
             "replies": list(comment.get_children().select_related("user__profile")),
+            "changes": revisions.changes(comment),
             "moderation_actions": [],
             "delete_thread_count": 0,
         }
