@@ -33,11 +33,136 @@
     return true;
   }
 
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest("a.reply");
-    if (link && !event.metaKey && !event.ctrlKey && !event.shiftKey && openInlineReply(link)) {
-      event.preventDefault();
+  // Edit in place: fetch the edit page's form, put it where the comment's words
+  // are, and send it with fetch; the server answers JSON with the new words, or
+  // the page again with its errors, which are shown while the text stays.
+  function bodyOf(article) {
+    var nodes = [];
+    for (var el = article.querySelector("header").nextElementSibling; el; el = el.nextElementSibling) {
+      if (el.tagName === "FOOTER" || el.tagName === "FORM") break;
+      nodes.push(el);
     }
+    return nodes;
+  }
+
+  function showErrors(form, messages) {
+    var box = form.querySelector(".form-errors");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "form-errors";
+      box.setAttribute("role", "alert");
+      box.tabIndex = -1;
+      form.prepend(box);
+    }
+    box.replaceChildren();
+    messages.forEach(function (text) {
+      var p = document.createElement("p");
+      p.textContent = text;
+      box.appendChild(p);
+    });
+    box.focus();
+  }
+
+  function errorsIn(html) {
+    var page = new DOMParser().parseFromString(html, "text/html");
+    var found = page.querySelectorAll(".form-errors p, .errorlist li");
+    return Array.prototype.map.call(found, function (el) { return el.textContent.trim(); });
+  }
+
+  function finishEdit(article, form, body, data) {
+    body.forEach(function (el) { el.remove(); });
+    var words = document.createElement("div");
+    words.innerHTML = data.body_html;
+    form.replaceWith.apply(form, Array.prototype.slice.call(words.childNodes));
+    var header = article.querySelector("header");
+    if (!header.querySelector(".edited")) {
+      var mark = document.createElement("small");
+      mark.className = "edited";
+      mark.textContent = "edited";
+      header.querySelector("time").parentNode.after(" ", mark);
+    }
+    var note = document.createElement("p");
+    note.className = "edit-note";
+    note.setAttribute("role", "status");
+    note.textContent = data.message;
+    article.insertBefore(note, article.querySelector("footer"));
+  }
+
+  function sendEdit(event) {
+    event.preventDefault();
+    var form = event.target;
+    var article = form.closest("article");
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    }).then(function (response) {
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (response.ok && json) {
+        return response.json().then(function (data) { finishEdit(article, form, form.hiddenBody, data); });
+      }
+      return response.text().then(function (html) {
+        var messages = errorsIn(html);
+        showErrors(form, messages.length ? messages : ["Your edit could not be saved."]);
+      });
+    }).catch(function () {
+      showErrors(form, ["Your edit could not be sent. Check your connection; your text is kept."]);
+    }).finally(function () { button.disabled = false; });
+  }
+
+  function openInlineEdit(link) {
+    var article = link.closest("article");
+    if (!article || !window.fetch) return false;
+    var open = article.querySelector("form.edit-in-place");
+    if (open) { open.querySelector("textarea").focus(); return true; }
+    fetch(link.href, { credentials: "same-origin" }).then(function (response) {
+      return response.text().then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var form = page.getElementById("edit-form");
+        // Past the window, or gone: the edit page says why.
+        if (!response.ok || !form) { window.location.assign(link.href); return; }
+        form = document.importNode(form, true);
+        form.removeAttribute("id");
+        form.classList.add("edit-in-place");
+        form.querySelectorAll("[id]").forEach(function (el) {
+          var label = form.querySelector('label[for="' + el.id + '"]');
+          el.id = el.id + "-e" + article.parentNode.id;
+          if (label) label.htmlFor = el.id;
+        });
+        var body = bodyOf(article);
+        body.forEach(function (el) { el.hidden = true; });
+        form.hiddenBody = body;
+        var cancel = document.createElement("button");
+        cancel.type = "button";
+        cancel.className = "cancel";
+        cancel.textContent = "Cancel";
+        cancel.addEventListener("click", function () {
+          body.forEach(function (el) { el.hidden = false; });
+          form.remove();
+          link.focus();
+        });
+        form.querySelector("button[type=submit]").after(" ", cancel);
+        form.addEventListener("submit", sendEdit);
+        var footer = article.querySelector("footer");
+        article.insertBefore(form, footer);
+        form.querySelector("textarea").focus();
+      });
+    }).catch(function () { window.location.assign(link.href); });
+    return true;
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.metaKey || event.ctrlKey || event.shiftKey) return;
+    var link = event.target.closest("a.reply");
+    if (link && openInlineReply(link)) {
+      event.preventDefault();
+      return;
+    }
+    var edit = event.target.closest("a.edit");
+    if (edit && openInlineEdit(edit)) event.preventDefault();
   });
 
   document.addEventListener("DOMContentLoaded", function () {
