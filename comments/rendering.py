@@ -105,7 +105,8 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
                 f'<li id="c{pk}" class="c{" held" if c.awaiting else ""}">'
                 f'<article aria-labelledby="h{pk}"><header id="h{pk}">'
                 f"<b>{escape(c.display_author)}</b>{badges[c.badge]}{context} "
-                f'<a href="#c{pk}"><time datetime="{iso}">{shown}</time></a>{edited if c.edited else ""}{badge}</header>\n'
+                f'<a href="#c{pk}"><time datetime="{iso}">{shown}</time></a>'
+                f'{edited if c.edited else ""}{badge}</header>\n'
                 f"{comment_body(c.body)}\n{footer}</article>\n"
             )
         if c.continues:

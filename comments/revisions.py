@@ -40,10 +40,11 @@ def changes(comment: Comment) -> list[Change]:
     """Each of ``comment``'s edits, oldest first, as a diff from the words it
     replaced to the words that followed. One query, with who made each."""
     revisions = list(comment.revisions.select_related("replaced_by").order_by("replaced_at", "pk"))
+    if not revisions:
+        return []
     after = [revision.body for revision in revisions[1:]] + [comment.body]
-    return [
-        Change(revision, _diff(revision.body, new)) for revision, new in zip(revisions, after)
-    ]
+    pairs = zip(revisions, after, strict=True)
+    return [Change(revision, _diff(revision.body, new)) for revision, new in pairs]
 
 
 def _diff(old: str, new: str) -> list[tuple[str, str]]:

@@ -2,9 +2,10 @@
 
 For a guest the session is who they are: the name they last posted under,
 the comments they posted (theirs to edit and delete), those still awaiting
-moderation, their last post (to swallow double submissions), the comments they reported, and the draft they wrote
-where only signed-in readers may comment (back in the form once they sign in:
-signing in keeps the session's data).
+moderation, their last post (to swallow double submissions), the comments
+they reported, and the draft they wrote where only signed-in readers may
+comment (back in the form once they sign in: signing in keeps the session's
+data).
 """
 
 import hashlib

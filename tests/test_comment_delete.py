@@ -9,8 +9,16 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from comments import authoring
 from comments.models import Comment
-from tests.helpers import QUEUE, change_url, make_article, make_reader, post, reload, submit
-from tests.helpers import version
+from tests.helpers import (
+    QUEUE,
+    change_url,
+    make_article,
+    make_reader,
+    post,
+    reload,
+    submit,
+    version,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +35,8 @@ def posted_by(client, article, body="Words to take back", **fields) -> Comment:
 def delete(client, comment):
     if "csrftoken" not in client.cookies:
         client.get(comment.article.get_absolute_url())
-    return client.post(delete_url(comment), {"csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+    token = client.cookies["csrftoken"].value
+    return client.post(delete_url(comment), {"csrfmiddlewaretoken": token})
 
 
 def test_the_confirmation_page_quotes_the_comment_and_changes_nothing(reader):

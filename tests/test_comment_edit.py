@@ -212,7 +212,8 @@ def test_one_comment_takes_a_bounded_number_of_edits_a_minute(reader, settings):
 def test_the_pages_script_gets_the_new_words_as_json(reader):
     comment = posted_by(reader, make_article())
 
-    response = edit(reader, comment, "Line one\n\nhttps://example.com", HTTP_ACCEPT="application/json")
+    text = "Line one\n\nhttps://example.com"
+    response = edit(reader, comment, text, HTTP_ACCEPT="application/json")
 
     data = response.json()
     assert data["awaiting"] is False

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def revise(comment, body, editor=None):
-    return authoring.comment_revise(comment=reload(comment), body=body, editor=editor, ip_address=None)
+    return authoring.comment_revise(
+        comment=reload(comment), body=body, editor=editor, ip_address=None
+    )
 
 
 def test_each_edit_reads_as_a_diff_from_the_words_it_replaced():

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def links(comment) -> tuple[str, str]:
     base = f"/articles/{comment.article.slug}/comments/{comment.pk}"
-    return f'<a class="edit" href="{base}/edit/">Edit</a>', f'<a class="delete" href="{base}/delete/">'
+    edit = f'<a class="edit" href="{base}/edit/">Edit</a>'
+    return edit, f'<a class="delete" href="{base}/delete/">'
 
 
 def test_a_guest_gets_links_on_their_comment_only_and_others_never_see_them(reader):

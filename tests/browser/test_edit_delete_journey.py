@@ -29,7 +29,8 @@ def age(site, pk: int, seconds: int) -> None:
         "shell", "-c",
         "from datetime import timedelta\nfrom django.utils import timezone\n"
         "from comments.models import Comment\n"
-        f"Comment.objects.filter(pk={pk}).update(created=timezone.now() - timedelta(seconds={seconds}))",
+        f"Comment.objects.filter(pk={pk})"
+        f".update(created=timezone.now() - timedelta(seconds={seconds}))",
     )
 
 
