@@ -12,7 +12,8 @@ once per page. Every value from a reader goes through ``escape`` or
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Collection, Sequence
 from html import escape
 
 from django.urls import reverse
@@ -31,6 +32,9 @@ from comments.threads import Badge, DisplayedComment
 # markup, so it formats each day once; the hours and minutes are digits in
 # every language, and the machine-readable form is ISO 8601 (``isoformat``).
 SHOWN_DAY = "j M Y"
+# A respect button as ``render_thread`` writes it, unpressed: its comment's pk is
+# the number before ``/respect/`` (no reader's text can hold the quotes).
+_UNPRESSED = re.compile(r'/(\d+)/respect/" aria-pressed="false"')
 # A pk no reader's comment has, standing in for each comment's in reversed URLs.
 _PK = 0
 
@@ -45,15 +49,17 @@ def comment_urls(name: str, article: Article) -> Callable[[int], str]:
 
 def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> SafeString:
     """The ``<li>`` items of a laid-out thread, for an ``<ol class="thread">``."""
-    detail, reply, report = (
+    detail, reply, report, respect = (
         comment_urls(name, article)
-        for name in ("comments:detail", "comments:reply", "comments:report")
+        for name in ("comments:detail", "comments:reply", "comments:report", "comments:respect")
     )
     removed = escape(_("This comment was removed."))
     reply_to = escape(_("reply to %(name)s"))
     reply_to_removed = escape(_("reply to a removed comment"))
     awaiting = escape(_("Awaiting moderation"))
     reply_word, report_word = escape(_("Reply")), escape(_("Report"))
+    respect_word = escape(_("Respect"))
+    featured = f' <em class="featured">{escape(_("Featured"))}</em>'
     more = escape(_("Continue this thread →"))
     # The guest mark is the plain one: most comments carry it, and every byte
     # of it is repeated down the page (tests/browser/test_look.py's budget).
@@ -92,9 +98,14 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
                     if article.comments_open
                     else ""
                 )
-                badge = ""
+                badge = featured if c.featured else ""
+                # Submits the page's one respect form (``includes/respect_form.html``),
+                # which holds the CSRF token. Pressed for no one: the thread is
+                # shared; ``mark_respected`` presses a reader's own.
                 footer = (
-                    f'<footer>{link}<a href="{report(pk)}" rel="nofollow">'
+                    f'<footer><button class="respect" form="respect" formaction="{respect(pk)}" '
+                    f'aria-pressed="false">{respect_word} <span>{c.reaction_count or ""}</span>'
+                    f'</button> {link}<a href="{report(pk)}" rel="nofollow">'
                     f"{report_word}</a></footer>"
                 )
             out.append(
@@ -117,3 +128,17 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
         out.append("</ol></details></li>" * c.closes)
         out.append("\n")
     return mark_safe("".join(out))
+
+
+def mark_respected(html: str, respected: Collection[int]) -> str:
+    """``html`` from ``render_thread`` with the buttons of the comments ``respected``
+    pressed: the reader's own, for a page rendered for them alone."""
+    if not respected:
+        return html
+
+    def press(found: re.Match) -> str:
+        if int(found[1]) in respected:
+            return f'/{found[1]}/respect/" aria-pressed="true"'
+        return found[0]
+
+    return _UNPRESSED.sub(press, html)

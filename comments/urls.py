@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import api, feeds, views
+from comments import api, feeds, reaction_views, views
 
 app_name = "comments"
 urlpatterns = [
@@ -9,6 +9,11 @@ urlpatterns = [
     path("articles/<slug:slug>/comments/<pk:pk>/", views.comment_detail, name="detail"),
     path("articles/<slug:slug>/comments/<pk:pk>/reply/", views.comment_post, name="reply"),
     path("articles/<slug:slug>/comments/<pk:pk>/report/", views.comment_report, name="report"),
+    path(
+        "articles/<slug:slug>/comments/<pk:pk>/respect/",
+        reaction_views.comment_respect,
+        name="respect",
+    ),
     path("api/articles/<slug:slug>/", api.api_article, name="api_article"),
     path("api/articles/<slug:slug>/comments/<pk:pk>/", api.api_comment, name="api_comment"),
 ]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
@@ -14,7 +15,7 @@ from articles.models import Article
 from comments import moderation, posting, rules, selectors, sessions
 from comments.forms import CommentForm, ReportForm
 from comments.models import Comment
-from comments.rendering import render_thread
+from comments.rendering import mark_respected, render_thread
 from comments.selectors import comment_in_context
 from newsroom.client import client_ip
 
@@ -154,6 +155,9 @@ def comment_detail(request, slug, pk):
     if found is None:
         raise Http404(_("This comment is not available."))
     article, ancestors, subtree = found
+    html = render_thread(subtree, article=article)
+    if request.user.is_authenticated:
+        html = mark_safe(mark_respected(html, selectors.respected_ids(request.user, article)))
     response = render(
         request,
         "comments/comment_detail.html",
@@ -162,7 +166,7 @@ def comment_detail(request, slug, pk):
             # As the reader sees it: a tombstone names no author.
             "comment": subtree[0],
             "ancestors": ancestors,
-            "thread_html": render_thread(subtree, article=article),
+            "thread_html": html,
         },
     )
     if any(shown.awaiting for shown in (*ancestors, *subtree)):

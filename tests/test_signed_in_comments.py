@@ -116,11 +116,12 @@ def test_the_signed_in_page_runs_constant_queries(client, django_assert_num_quer
     client.get(article.get_absolute_url())
 
     # Session and user (with profile), article, own held comments (none: the
-    # shared pages and thread come from the cache).
-    with django_assert_num_queries(3):
+    # shared pages and thread come from the cache), own respects (pressed for them alone).
+    with django_assert_num_queries(4):
         response = client.get(article.get_absolute_url())
     assertContains(response, "<b>Reader 1</b>")
     cache.clear()
-    # Cold: the pages of threads, one page of threads and the published count too.
-    with django_assert_num_queries(6):
+    # Cold: the pages of threads, one page of threads, the published count and the
+    # featured comments too.
+    with django_assert_num_queries(8):
         client.get(article.get_absolute_url())
