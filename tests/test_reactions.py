@@ -1,0 +1,281 @@
+"""Respects: the toggle, its counts, who may give one and where, and how a stream of
+them leaves the page cache alone but for a bounded number of re-renders."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db.models.query import QuerySet
+from django.test import Client
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles import pagecache
+from comments import reactions, selectors
+from comments.models import Comment, Reaction
+from tests.helpers import make_article, make_reader, moderate, post, reload, send, version
+
+pytestmark = pytest.mark.django_db
+
+
+def respect_url(comment) -> str:
+    return f"/articles/{comment.article.slug}/comments/{comment.pk}/respect/"
+
+
+def signed_in(name="Rita"):
+    client = Client(enforce_csrf_checks=True)
+    user = make_reader(name)
+    client.force_login(user)
+    return client, user
+
+
+def respect(client, comment, **headers):
+    """Press the comment's Respect button on its article page, as a browser sends it."""
+    return send(client, respect_url(comment), {}, opened=comment.article.get_absolute_url())
+
+
+def test_a_signed_in_reader_respects_a_comment_and_lands_back_on_it():
+    comment = post(make_article(slug="story"), body="Worth reading.")
+    client, user = signed_in()
+
+    response = respect(client, comment)
+
+    assert response.status_code == 303
+    assert response["Location"] == f"/articles/story/?comment={comment.pk}#c{comment.pk}"
+    assert reload(comment).reaction_count == 1
+    assert Reaction.objects.filter(comment=comment, user=user).exists()
+
+
+def test_pressing_again_takes_the_respect_back():
+    comment = post(make_article())
+    client, user = signed_in()
+
+    respect(client, comment)
+    respect(client, comment)
+
+    assert reload(comment).reaction_count == 0
+    assert not Reaction.objects.exists()
+
+
+def test_counts_add_up_over_readers_and_show_on_the_page(client):
+    comment = post(make_article(), body="Worth reading.")
+    for name in ("Ann", "Ben", "Cy"):
+        reactions.respect_toggle(comment_id=comment.pk, user=make_reader(name))
+
+    page = client.get(comment.article.get_absolute_url())
+
+    assert reload(comment).reaction_count == 3
+    assertContains(page, 'aria-pressed="false">Respect <span>3</span></button>')
+
+
+def test_the_readers_own_respect_is_pressed_on_their_page_only(client):
+    article = make_article()
+    respected, other = post(article, body="Respected."), post(article, body="Other.")
+    reader, user = signed_in()
+    respect(reader, respected)
+
+    mine = reader.get(article.get_absolute_url())
+    shared = client.get(article.get_absolute_url())
+
+    assertContains(mine, f'/{respected.pk}/respect/" aria-pressed="true"', count=1)
+    assertContains(mine, f'/{other.pk}/respect/" aria-pressed="false"')
+    assertNotContains(shared, 'aria-pressed="true"')
+    assertContains(shared, f'/{respected.pk}/respect/" aria-pressed="false"')
+    assert mine["Cache-Control"] == "private, no-store"
+
+
+def test_a_comments_own_page_presses_the_readers_respect():
+    comment = post(make_article())
+    reader, _user = signed_in()
+    respect(reader, comment)
+
+    assertContains(reader.get(comment.get_absolute_url()), 'aria-pressed="true"', count=1)
+
+
+def test_script_gets_the_new_state_and_count_as_json():
+    comment = post(make_article())
+    client, _user = signed_in()
+    client.get(comment.article.get_absolute_url())
+    token = client.cookies["csrftoken"].value
+
+    response = client.post(
+        respect_url(comment), {"csrfmiddlewaretoken": token}, headers={"Accept": "application/json"}
+    )
+
+    assert response.json() == {"respected": True, "count": 1}
+
+
+def test_a_guest_sees_the_count_and_is_sent_to_sign_in_and_back(reader):
+    comment = post(make_article(slug="story"))
+    page = reader.get("/articles/story/")
+
+    response = respect(reader, comment)
+
+    assertContains(page, 'href="/accounts/login/?next=/articles/story/%23discussion">Sign in</a>')
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"/accounts/login/?next=/articles/story/%3Fcomment%3D{comment.pk}%23c{comment.pk}"
+    )
+    assert reload(comment).reaction_count == 0
+
+
+def test_a_guests_script_is_told_where_to_sign_in(reader):
+    comment = post(make_article(slug="story"))
+    reader.get("/articles/story/")
+
+    response = reader.post(
+        respect_url(comment),
+        {"csrfmiddlewaretoken": reader.cookies["csrftoken"].value},
+        headers={"Accept": "application/json"},
+    )
+
+    assert response.status_code == 401
+    assert response.json()["login"].startswith("/accounts/login/?next=/articles/story/")
+
+
+def test_a_respect_without_the_csrf_token_is_refused():
+    comment = post(make_article())
+    client, _user = signed_in()
+
+    assert client.post(respect_url(comment)).status_code == 403
+    assert reload(comment).reaction_count == 0
+
+
+@pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.REMOVED])
+def test_a_comment_readers_cannot_see_cannot_be_respected(status):
+    comment = post(make_article(), status=status)
+    client, user = signed_in()
+
+    assert respect(client, comment).status_code == 404
+    with pytest.raises(ValidationError) as refused:
+        reactions.respect_toggle(comment_id=comment.pk, user=user)
+    assert refused.value.code == "unavailable"
+
+
+def test_a_hidden_comment_shows_no_respect_button(client):
+    article = make_article()
+    kept = post(article, body="kept")
+    moderate(post(article, kept, body="gone"), "remove")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert html.count('class="respect"') == 1
+
+
+def test_a_reader_cannot_respect_their_own_comment():
+    client, user = signed_in()
+    comment = post(make_article(), author="", user=user)
+
+    response = respect(client, comment)
+
+    assert response.status_code == 400
+    assertContains(response, "You cannot respect your own comment.", status_code=400)
+    assert reload(comment).reaction_count == 0
+
+
+def test_respects_past_the_limit_are_refused_and_taking_back_is_not(settings):
+    settings.NEWSROOM_RESPECTS_PER_MINUTE = 2
+    article = make_article()
+    first, second, third = (post(article) for _ in range(3))
+    client, _user = signed_in()
+    respect(client, first)
+    respect(client, second)
+
+    refused = respect(client, third)
+    taken_back = respect(client, first)
+
+    assertContains(refused, "You are giving respects too fast.", status_code=429)
+    assert taken_back.status_code == 303
+    assert [reload(c).reaction_count for c in (first, second, third)] == [0, 1, 0]
+
+
+def test_a_double_click_gives_and_takes_back_and_never_counts_twice():
+    comment = post(make_article())
+    user = make_reader("Quick")
+
+    first = reactions.respect_toggle(comment_id=comment.pk, user=user)
+    second = reactions.respect_toggle(comment_id=comment.pk, user=user)
+
+    assert (first.respected, first.count) == (True, 1)
+    assert (second.respected, second.count) == (False, 0)
+
+
+def test_a_toggle_that_loses_the_race_to_insert_counts_nothing(monkeypatch):
+    """As when another request of the reader's inserted between this one's look and
+    its insert: the unique pair refuses the row, and the count is not moved again."""
+    comment = post(make_article())
+    user = make_reader("Racer")
+    reactions.respect_toggle(comment_id=comment.pk, user=user)
+    monkeypatch.setattr(QuerySet, "delete", lambda self: (0, {}))
+
+    result = reactions.respect_toggle(comment_id=comment.pk, user=user)
+
+    assert (result.respected, result.count) == (True, 1)
+    assert Reaction.objects.count() == 1
+
+
+def test_a_respect_leaves_the_discussion_version_alone():
+    comment = post(make_article())
+    before = version(comment.article)
+
+    reactions.respect_toggle(comment_id=comment.pk, user=make_reader("Ann"))
+
+    assert version(comment.article) == before
+
+
+def test_a_stream_of_respects_re_renders_the_page_a_bounded_number_of_times(
+    client, monkeypatch, settings
+):
+    settings.NEWSROOM_RESPECTS_EPOCH = 5
+    clock = SimpleNamespace(now=1_000_000.0)
+    monkeypatch.setattr(pagecache, "time", SimpleNamespace(time=lambda: clock.now))
+    renders = []
+    threads = selectors.threads_for_page
+    monkeypatch.setattr(
+        selectors, "threads_for_page", lambda *a, **k: renders.append(1) or threads(*a, **k)
+    )
+    comment = post(make_article())
+    url = comment.article.get_absolute_url()
+    client.get(url)
+
+    # 100 respects over 10 seconds, the page read after each.
+    for n in range(100):
+        clock.now += 0.1
+        reactions.respect_toggle(comment_id=comment.pk, user=make_reader(f"Reader {n}"))
+        client.get(url)
+
+    # The first render, then at most two per 5-second slot touched (three at most):
+    # once while it is open, once after it closed.
+    assert len(renders) <= 1 + 2 * 3
+    clock.now += 7
+    assertContains(client.get(url), "Respect <span>100</span>")
+    assertContains(client.get(url), "Respect <span>100</span>")
+    assert len(renders) <= 1 + 2 * 3 + 1
+
+
+def test_the_first_respect_after_a_quiet_spell_shows_at_once(client):
+    comment = post(make_article())
+    url = comment.article.get_absolute_url()
+    assertContains(client.get(url), "Respect <span></span>")
+
+    reactions.respect_toggle(comment_id=comment.pk, user=make_reader("Ann"))
+
+    assertContains(client.get(url), "Respect <span>1</span>")
+
+
+def test_the_etag_moves_when_a_respects_slot_closes(client, monkeypatch, settings):
+    settings.NEWSROOM_RESPECTS_EPOCH = 5
+    clock = SimpleNamespace(now=2_000_000.0)
+    monkeypatch.setattr(pagecache, "time", SimpleNamespace(time=lambda: clock.now))
+    comment = post(make_article())
+    url = comment.article.get_absolute_url()
+    reactions.respect_toggle(comment_id=comment.pk, user=make_reader("Ann"))
+    open_tag = client.get(url)["ETag"]
+
+    clock.now += 1
+    reactions.respect_toggle(comment_id=comment.pk, user=make_reader("Ben"))
+    assert client.get(url, headers={"If-None-Match": open_tag}).status_code == 304
+    clock.now += 6
+    closed = client.get(url, headers={"If-None-Match": open_tag})
+
+    assert closed.status_code == 200
+    assertContains(closed, "Respect <span>2</span>")
