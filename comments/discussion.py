@@ -22,7 +22,7 @@ from articles import pagecache
 from articles.models import Article
 from comments import rules, selectors
 from comments.forms import CommentForm
-from comments.rendering import mark_respected, render_thread
+from comments.rendering import press_respects, render_thread
 from comments.sessions import comment_form_initial, own_pending_ids
 
 
@@ -66,7 +66,7 @@ def discussion(request, article: Article) -> Discussion:
     html, count = _thread(article, page, own_ids)
     if request.user.is_authenticated:
         # Theirs alone: a signed-in reader's page is never shared or cached whole.
-        html = mark_respected(html, selectors.respected_ids(request.user, article))
+        html = press_respects(html, selectors.respected_ids(request.user, article))
     form = CommentForm(user=request.user, initial=comment_form_initial(request, article=article))
     return Discussion(
         page_obj=page,

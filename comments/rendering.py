@@ -32,9 +32,9 @@ from comments.threads import Badge, DisplayedComment
 # markup, so it formats each day once; the hours and minutes are digits in
 # every language, and the machine-readable form is ISO 8601 (``isoformat``).
 SHOWN_DAY = "j M Y"
-# A respect button as ``render_thread`` writes it, unpressed: its comment's pk is
-# the number before ``/respect/`` (no reader's text can hold the quotes).
-_UNPRESSED = re.compile(r'/(\d+)/respect/" aria-pressed="false"')
+# A respect button's address as ``render_thread`` writes it: its comment's pk is
+# the number before ``/respect/"`` (no reader's text can hold the quote).
+_RESPECT_BUTTON = re.compile(r'/(\d+)/respect/"')
 # A pk no reader's comment has, standing in for each comment's in reversed URLs.
 _PK = 0
 
@@ -47,12 +47,19 @@ def comment_urls(name: str, article: Article) -> Callable[[int], str]:
     return lambda pk: f"{before}/{pk}/{after}"
 
 
-def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> SafeString:
-    """The ``<li>`` items of a laid-out thread, for an ``<ol class="thread">``."""
-    detail, reply, report, respect = (
+def render_thread(
+    comments: Sequence[DisplayedComment], *, article: Article, on_comment_page: bool = False
+) -> SafeString:
+    """The ``<li>`` items of a laid-out thread, for an ``<ol class="thread">`` on the
+    article's page, or on a comment's own page (``on_comment_page``)."""
+    detail, reply, report = (
         comment_urls(name, article)
-        for name in ("comments:detail", "comments:reply", "comments:report", "comments:respect")
+        for name in ("comments:detail", "comments:reply", "comments:report")
     )
+    # Relative to the page, the one address per comment that is not: written on
+    # every comment of every page, a full path would cost as much as the rest of
+    # its markup (tests/browser/test_look.py's budget). Both pages end in "/".
+    respect_from = "../" if on_comment_page else "comments/"
     removed = escape(_("This comment was removed."))
     reply_to = escape(_("reply to %(name)s"))
     reply_to_removed = escape(_("reply to a removed comment"))
@@ -100,13 +107,13 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
                 )
                 badge = featured if c.featured else ""
                 # Submits the page's one respect form (``includes/respect_form.html``),
-                # which holds the CSRF token. Pressed for no one: the thread is
-                # shared; ``mark_respected`` presses a reader's own.
+                # which holds the CSRF token. A toggle only for a signed-in reader
+                # (``press_respects``): the thread is shared, and a guest's leads to sign in.
+                count = f" <span>{c.reaction_count}</span>" if c.reaction_count else ""
                 footer = (
-                    f'<footer><button class="respect" form="respect" formaction="{respect(pk)}" '
-                    f'aria-pressed="false">{respect_word} <span>{c.reaction_count or ""}</span>'
-                    f'</button> {link}<a href="{report(pk)}" rel="nofollow">'
-                    f"{report_word}</a></footer>"
+                    f'<footer><button form="respect" formaction="{respect_from}{pk}/respect/">'
+                    f"{respect_word}{count}</button> {link}"
+                    f'<a href="{report(pk)}" rel="nofollow">{report_word}</a></footer>'
                 )
             out.append(
                 f'<li id="c{pk}" class="c{" held" if c.awaiting else ""}">'
@@ -130,15 +137,12 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
     return mark_safe("".join(out))
 
 
-def mark_respected(html: str, respected: Collection[int]) -> str:
-    """``html`` from ``render_thread`` with the buttons of the comments ``respected``
-    pressed: the reader's own, for a page rendered for them alone."""
-    if not respected:
-        return html
+def press_respects(html: str, respected: Collection[int]) -> str:
+    """``html`` from ``render_thread`` with its Respect buttons made toggles for a
+    signed-in reader, pressed on the comments they respect: for their page alone."""
 
-    def press(found: re.Match) -> str:
-        if int(found[1]) in respected:
-            return f'/{found[1]}/respect/" aria-pressed="true"'
-        return found[0]
+    def toggle(found: re.Match) -> str:
+        pressed = "true" if int(found[1]) in respected else "false"
+        return f'{found[0]} aria-pressed="{pressed}"'
 
-    return _UNPRESSED.sub(press, html)
+    return _RESPECT_BUTTON.sub(toggle, html)

@@ -15,7 +15,7 @@ from articles.models import Article
 from comments import moderation, posting, rules, selectors, sessions
 from comments.forms import CommentForm, ReportForm
 from comments.models import Comment
-from comments.rendering import mark_respected, render_thread
+from comments.rendering import press_respects, render_thread
 from comments.selectors import comment_in_context
 from newsroom.client import client_ip
 
@@ -155,9 +155,9 @@ def comment_detail(request, slug, pk):
     if found is None:
         raise Http404(_("This comment is not available."))
     article, ancestors, subtree = found
-    html = render_thread(subtree, article=article)
+    html = render_thread(subtree, article=article, on_comment_page=True)
     if request.user.is_authenticated:
-        html = mark_safe(mark_respected(html, selectors.respected_ids(request.user, article)))
+        html = mark_safe(press_respects(html, selectors.respected_ids(request.user, article)))
     response = render(
         request,
         "comments/comment_detail.html",

@@ -68,7 +68,12 @@
       if (answer.data.login) { location.assign(answer.data.login); return; }
       if (!answer.ok) { say(button, answer.data.error); return; }
       button.setAttribute("aria-pressed", answer.data.respected ? "true" : "false");
-      button.querySelector("span").textContent = answer.data.count || "";
+      var count = button.querySelector("span");
+      if (!count) {
+        count = document.createElement("span");
+        button.append(" ", count);
+      }
+      count.textContent = answer.data.count || "";
       say(button, "");
     }).catch(function () {
       button.removeAttribute("aria-busy");
@@ -77,7 +82,7 @@
   }
 
   document.addEventListener("click", function (event) {
-    var button = event.target.closest("button.respect");
+    var button = event.target.closest('button[form="respect"]');
     var form = document.getElementById("respect");
     if (!button || !form || !window.fetch) return;
     event.preventDefault();
