@@ -32,9 +32,9 @@ from comments.threads import Badge, DisplayedComment
 # markup, so it formats each day once; the hours and minutes are digits in
 # every language, and the machine-readable form is ISO 8601 (``isoformat``).
 SHOWN_DAY = "j M Y"
-# A respect button's address as ``render_thread`` writes it: its comment's pk is
-# the number before ``/respect/"`` (no reader's text can hold the quote).
-_RESPECT_BUTTON = re.compile(r'/(\d+)/respect/"')
+# A respect button's address as ``render_thread`` writes it, with its comment's pk:
+# links in readers' text are ``href``s, and their text cannot hold a quote.
+_RESPECT_BUTTON = re.compile(r'formaction="(?:comments|\.\.)/(\d+)/respect/"')
 # A pk no reader's comment has, standing in for each comment's in reversed URLs.
 _PK = 0
 

@@ -83,6 +83,17 @@ def test_the_readers_own_respect_is_pressed_on_their_page_only(client):
     assert mine["Cache-Control"] == "private, no-store"
 
 
+def test_a_link_in_a_comment_is_never_taken_for_a_respect_button():
+    article = make_article()
+    linked = post(article, body="See https://example.org/comments/7/respect/ for once.")
+    reader, _user = signed_in()
+
+    html = reader.get(article.get_absolute_url()).content.decode()
+
+    assert html.count("aria-pressed") == 1
+    assert f'formaction="comments/{linked.pk}/respect/" aria-pressed="false"' in html
+
+
 def test_a_comments_own_page_presses_the_readers_respect():
     comment = post(make_article())
     reader, _user = signed_in()
