@@ -1,7 +1,4 @@
-"""Respects: the toggle, its counts, who may give one and where, and how a stream of
-them leaves the page cache alone but for a bounded number of re-renders."""
-
-from types import SimpleNamespace
+"""Respects: the toggle, its counts, who may give one and where, and the button."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,10 +6,9 @@ from django.db.models.query import QuerySet
 from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles import pagecache
-from comments import reactions, selectors
+from comments import reactions
 from comments.models import Comment, Reaction
-from tests.helpers import make_article, make_reader, moderate, post, reload, send, version
+from tests.helpers import make_article, make_reader, moderate, post, reload, send
 
 pytestmark = pytest.mark.django_db
 
@@ -224,71 +220,3 @@ def test_a_toggle_that_loses_the_race_to_insert_counts_nothing(monkeypatch):
 
     assert (result.respected, result.count) == (True, 1)
     assert Reaction.objects.count() == 1
-
-
-def test_a_respect_leaves_the_discussion_version_alone():
-    comment = post(make_article())
-    before = version(comment.article)
-
-    reactions.respect_toggle(comment_id=comment.pk, user=make_reader("Ann"))
-
-    assert version(comment.article) == before
-
-
-def test_a_stream_of_respects_re_renders_the_page_a_bounded_number_of_times(
-    client, monkeypatch, settings
-):
-    settings.NEWSROOM_RESPECTS_EPOCH = 5
-    clock = SimpleNamespace(now=1_000_000.0)
-    monkeypatch.setattr(pagecache, "time", SimpleNamespace(time=lambda: clock.now))
-    renders = []
-    threads = selectors.threads_for_page
-    monkeypatch.setattr(
-        selectors, "threads_for_page", lambda *a, **k: renders.append(1) or threads(*a, **k)
-    )
-    comment = post(make_article())
-    url = comment.article.get_absolute_url()
-    client.get(url)
-
-    # 100 respects over 10 seconds, the page read after each.
-    for n in range(100):
-        clock.now += 0.1
-        reactions.respect_toggle(comment_id=comment.pk, user=make_reader(f"Reader {n}"))
-        client.get(url)
-
-    # The first render, then at most two per 5-second slot touched (three at most):
-    # once while it is open, once after it closed.
-    assert len(renders) <= 1 + 2 * 3
-    clock.now += 7
-    assertContains(client.get(url), "Respect <span>100</span>")
-    assertContains(client.get(url), "Respect <span>100</span>")
-    assert len(renders) <= 1 + 2 * 3 + 1
-
-
-def test_the_first_respect_after_a_quiet_spell_shows_at_once(client):
-    comment = post(make_article())
-    url = comment.article.get_absolute_url()
-    assertContains(client.get(url), '/respect/">Respect</button>')
-
-    reactions.respect_toggle(comment_id=comment.pk, user=make_reader("Ann"))
-
-    assertContains(client.get(url), "Respect <span>1</span>")
-
-
-def test_the_etag_moves_when_a_respects_slot_closes(client, monkeypatch, settings):
-    settings.NEWSROOM_RESPECTS_EPOCH = 5
-    clock = SimpleNamespace(now=2_000_000.0)
-    monkeypatch.setattr(pagecache, "time", SimpleNamespace(time=lambda: clock.now))
-    comment = post(make_article())
-    url = comment.article.get_absolute_url()
-    reactions.respect_toggle(comment_id=comment.pk, user=make_reader("Ann"))
-    open_tag = client.get(url)["ETag"]
-
-    clock.now += 1
-    reactions.respect_toggle(comment_id=comment.pk, user=make_reader("Ben"))
-    assert client.get(url, headers={"If-None-Match": open_tag}).status_code == 304
-    clock.now += 6
-    closed = client.get(url, headers={"If-None-Match": open_tag})
-
-    assert closed.status_code == 200
-    assertContains(closed, "Respect <span>2</span>")
