@@ -132,6 +132,15 @@ class Article(models.Model):
         editable=False,
         help_text=_("Bumped by every comment write; keys the cached thread."),
     )
+    # Respects change counts, not the discussion: they move this coarse clock
+    # instead of the version, so a stream of them cannot re-render the page
+    # for each one (``articles.pagecache.reactions_changed``).
+    reactions_epoch = VersionField(
+        _("reactions epoch"),
+        default=0,
+        editable=False,
+        help_text=_("The time slot of the last respect given or taken back; keys the thread."),
+    )
     created = models.DateTimeField(_("created"), default=timezone.now)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 

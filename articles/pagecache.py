@@ -9,10 +9,21 @@ last edit (``updated``, which every save moves). So a cached piece is never
 invalidated: a new version is simply never found in the cache, and superseded
 entries age out. An edit saved from a stale copy cannot bring an older entry
 back either: its ``updated`` is new.
+
+Respects are the exception: they change counts, not the discussion, and come
+in streams. They move the article's coarse reactions epoch instead (a slot of
+``NEWSROOM_RESPECTS_EPOCH`` seconds, see ``reactions_changed``), which keys the
+pages and their ETags beside the version. While the slot of the last respect is
+open, a page rendered under it is cached only until the slot closes; once it
+has closed, no respect can land in it any more and the page is cached as long as
+any other. So a stream of respects re-renders a page at most twice a slot, and a
+count shown is at most one slot (and a second) late.
 """
 
 import hashlib
+import math
 import secrets
+import time
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -37,6 +48,9 @@ _CSRF_PLACEHOLDER_BYTES = _CSRF_PLACEHOLDER.encode()
 # The shared page is cached for ``?page=1`` to this: past it, a page rendered
 # for each number asked would only fill the cache.
 _SHARED_PAGES = 9999
+# How long after its slot ends a respect may still commit: ``reactions_changed``
+# reads the clock once its write is done, so only the commit itself is left.
+_EPOCH_GRACE = 1
 
 
 def discussion_changed(article_id: int) -> None:
@@ -52,6 +66,43 @@ def discussions_changed(article_ids) -> None:
     )
 
 
+def reactions_changed(article_id: int) -> None:
+    """Move the article's reactions epoch to the current slot: the last write of a
+    respect's transaction.
+
+    The clock is read again once the row is written, so a write that waited for
+    the article's row past its slot's end moves on to the next slot, and a page
+    rendered after a slot closed never misses a respect counted in it.
+    """
+    while True:
+        epoch = _epoch_now()
+        Article.objects.filter(pk=article_id, reactions_epoch__lt=epoch).update(
+            reactions_epoch=epoch
+        )
+        if _epoch_now() == epoch:
+            return
+
+
+def _epoch_now() -> int:
+    return int(time.time() // settings.NEWSROOM_RESPECTS_EPOCH)
+
+
+def _reactions(article: Article) -> tuple[str, int]:
+    """The respects' part of a page's key and ETag, and how long a page under it is cached."""
+    epoch = article.reactions_epoch
+    closes = (epoch + 1) * settings.NEWSROOM_RESPECTS_EPOCH + _EPOCH_GRACE
+    left = closes - time.time()
+    if left <= 0:
+        return f"r{epoch}", CACHE_SECONDS
+    # Respects may still land in this slot: the page is provisional until it closes.
+    return f"r{epoch}+", math.ceil(left)
+
+
+def page_seconds(article: Article) -> int:
+    """How long a page's pieces keyed by ``page_key`` may be cached."""
+    return _reactions(article)[1]
+
+
 def version(article: Article) -> str:
     """What every cached piece of ``article``'s page is keyed by."""
     return f"{article.pk}:{article.discussion_version}:{article.updated.timestamp():.6f}"
@@ -65,9 +116,9 @@ def key(article: Article, piece: str) -> str:
 
 def page_key(article: Article, number: int, piece: str) -> str:
     """A piece of page ``number`` of the discussion as shown (whether comments are
-    open is in its Reply links, and who may comment in its form)."""
+    open is in its Reply links, who may comment in its form, and its respects)."""
     shown = f"{int(article.comments_open)}{int(article.accounts_only)}"
-    return key(article, f"{number}:{shown}:{piece}")
+    return key(article, f"{number}:{shown}:{_reactions(article)[0]}:{piece}")
 
 
 def etag(article: Article, variant: str) -> str:
@@ -130,12 +181,13 @@ def _page_etag(request, article: Article, number: int) -> str:
     """
     secret = request.META.get("CSRF_COOKIE", "")
     reader = hashlib.blake2b(secret.encode(), digest_size=6).hexdigest() if secret else "none"
-    return etag(article, f"page{number}-{reader}")
+    return etag(article, f"page{number}-{_reactions(article)[0]}-{reader}")
 
 
 def _shared_page(request, article: Article, number: int, template: str) -> HttpResponse:
     """The page every reader without state of their own sees, cached whole but for
-    the CSRF token. Not cached when some text on it holds the placeholder."""
+    the CSRF tokens (its comment form's and its respect buttons'). Not cached
+    when some text on it holds the placeholder."""
     cached = page_key(article, number, "page")
     parts = cache.get(cached)
     if parts is None:
@@ -143,10 +195,11 @@ def _shared_page(request, article: Article, number: int, template: str) -> HttpR
         content = render_to_string(template, context, request)
         # Kept split where the token goes: joining is cheaper than searching.
         parts = content.encode().split(_CSRF_PLACEHOLDER_BYTES)
-        if len(parts) > 2:
+        # The token goes only in forms' fields, quoted, as no reader's escaped text can be.
+        if len(parts) - 1 != content.count(f'value="{_CSRF_PLACEHOLDER}"'):
             return HttpResponse(render_to_string(template, {"article": article}, request))
-        cache.set(cached, parts, CACHE_SECONDS)
-    # A page without a form (comments closed) needs no token.
+        cache.set(cached, parts, page_seconds(article))
+    # A page without a form needs no token.
     token = csrf_token(request).encode() if len(parts) > 1 else b""
     return HttpResponse(token.join(parts))
 

@@ -16,14 +16,25 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from articles import pagecache
 from articles.models import Article
 from comments import rules, selectors
 from comments.authoring import may_edit
 from comments.forms import CommentForm
-from comments.rendering import render_thread, with_own_actions
+from comments.rendering import press_respects, render_thread, with_own_actions
 from comments.sessions import comment_form_initial, own_pending_ids, own_posted_ids
+
+
+@dataclass(frozen=True, slots=True)
+class Featured:
+    """A featured comment as the section that opens the discussion quotes it."""
+
+    pk: int
+    author: str
+    quote: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +47,8 @@ class Discussion:
     form: CommentForm
     # The reader must sign in to comment: a link to do so instead of the form.
     sign_in: bool
+    # Quoted above the first page's threads; empty on later pages.
+    featured: list[Featured]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +66,9 @@ def discussion(request, article: Article) -> Discussion:
     pages = discussion_pages(article, own_ids)
     page = Paginator(pages, 1).get_page(_requested_page(request, article, pages, own_ids))
     html, count = _thread(article, page, own_ids)
+    if request.user.is_authenticated:
+        # Theirs alone: a signed-in reader's page is never shared or cached whole.
+        html = press_respects(html, selectors.respected_ids(request.user, article))
     form = CommentForm(user=request.user, initial=comment_form_initial(request, article=article))
     return Discussion(
         page_obj=page,
@@ -60,6 +76,7 @@ def discussion(request, article: Article) -> Discussion:
         published_count=count,
         form=form,
         sign_in=rules.must_sign_in(article=article, user=request.user),
+        featured=featured(article) if page.number == 1 else [],
     )
 
 
@@ -80,6 +97,24 @@ def reader_own(request, article: Article) -> tuple[Collection[int], dict[int, bo
     now = timezone.now()
     own = {pk: may_edit(created=created, article=article, now=now) for pk, _s, created in mine}
     return (pending if held else ()), own
+
+
+def featured(article: Article) -> list[Featured]:
+    """The featured comments the discussion opens with, from the cache under the
+    discussion version (featuring bumps it)."""
+
+    def quote() -> list[Featured]:
+        return [
+            Featured(pk, author or _("Anonymous"), _trimmed(body))
+            for pk, author, body in selectors.featured_comments(article)
+        ]
+
+    return cache.get_or_set(pagecache.key(article, "featured"), quote, pagecache.CACHE_SECONDS)
+
+
+def _trimmed(body: str) -> str:
+    """A quote's text: one paragraph of at most 50 words and 300 characters."""
+    return Truncator(Truncator(" ".join(body.split())).words(50)).chars(300)
 
 
 def discussion_pages(article: Article, own_ids: Collection[int]) -> list[tuple[int, ...]]:
@@ -139,5 +174,5 @@ def _thread(article: Article, page: Page, own_ids: Collection[int]) -> tuple[str
     if own_ids:
         return render()
     return cache.get_or_set(
-        pagecache.page_key(article, page.number, "thread"), render, pagecache.CACHE_SECONDS
+        pagecache.page_key(article, page.number, "thread"), render, pagecache.page_seconds(article)
     )

@@ -13,7 +13,7 @@ once per page. Every value from a reader goes through ``escape`` or
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from html import escape
 
 from django.urls import reverse
@@ -32,6 +32,9 @@ from comments.threads import Badge, DisplayedComment
 # markup, so it formats each day once; the hours and minutes are digits in
 # every language, and the machine-readable form is ISO 8601 (``isoformat``).
 SHOWN_DAY = "j M Y"
+# A respect button's address as ``render_thread`` writes it, with its comment's pk:
+# links in readers' text are ``href``s, and their text cannot hold a quote.
+_RESPECT_BUTTON = re.compile(r'formaction="(?:comments|\.\.)/(\d+)/respect/"')
 # A pk no reader's comment has, standing in for each comment's in reversed URLs.
 _PK = 0
 
@@ -44,12 +47,19 @@ def comment_urls(name: str, article: Article) -> Callable[[int], str]:
     return lambda pk: f"{before}/{pk}/{after}"
 
 
-def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> SafeString:
-    """The ``<li>`` items of a laid-out thread, for an ``<ol class="thread">``."""
+def render_thread(
+    comments: Sequence[DisplayedComment], *, article: Article, on_comment_page: bool = False
+) -> SafeString:
+    """The ``<li>`` items of a laid-out thread, for an ``<ol class="thread">`` on the
+    article's page, or on a comment's own page (``on_comment_page``)."""
     detail, reply, report = (
         comment_urls(name, article)
         for name in ("comments:detail", "comments:reply", "comments:report")
     )
+    # Relative to the page, the one address per comment that is not: written on
+    # every comment of every page, a full path would cost as much as the rest of
+    # its markup (tests/browser/test_look.py's budget). Both pages end in "/".
+    respect_from = "../" if on_comment_page else "comments/"
     removed = escape(_("This comment was removed."))
     deleted = escape(_("Deleted by its author."))
     edited = f' <small class="edited">{escape(_("edited"))}</small>'
@@ -57,6 +67,8 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
     reply_to_removed = escape(_("reply to a removed comment"))
     awaiting = escape(_("Awaiting moderation"))
     reply_word, report_word = escape(_("Reply")), escape(_("Report"))
+    respect_word = escape(_("Respect"))
+    featured = f' <em class="featured">{escape(_("Featured"))}</em>'
     more = escape(_("Continue this thread →"))
     # The guest mark is the plain one: most comments carry it, and every byte
     # of it is repeated down the page (tests/browser/test_look.py's budget).
@@ -96,10 +108,15 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
                     if article.comments_open
                     else ""
                 )
-                badge = ""
+                badge = featured if c.featured else ""
+                # Submits the page's one respect form (``includes/respect_form.html``),
+                # which holds the CSRF token. A toggle only for a signed-in reader
+                # (``press_respects``): the thread is shared, and a guest's leads to sign in.
+                count = f" <span>{c.reaction_count}</span>" if c.reaction_count else ""
                 footer = (
-                    f'<footer>{link}<a href="{report(pk)}" rel="nofollow">'
-                    f"{report_word}</a></footer>"
+                    f'<footer><button form="respect" formaction="{respect_from}{pk}/respect/">'
+                    f"{respect_word}{count}</button> {link}"
+                    f'<a href="{report(pk)}" rel="nofollow">{report_word}</a></footer>'
                 )
             out.append(
                 f'<li id="c{pk}" class="c{" held" if c.awaiting else ""}">'
@@ -159,3 +176,14 @@ def with_own_actions(html: str, *, article: Article, own: Mapping[int, bool]) ->
         done = end
     out.append(html[done:])
     return mark_safe("".join(out))
+
+
+def press_respects(html: str, respected: Collection[int]) -> str:
+    """``html`` from ``render_thread`` with its Respect buttons made toggles for a
+    signed-in reader, pressed on the comments they respect: for their page alone."""
+
+    def toggle(found: re.Match) -> str:
+        pressed = "true" if int(found[1]) in respected else "false"
+        return f'{found[0]} aria-pressed="{pressed}"'
+
+    return _RESPECT_BUTTON.sub(toggle, html)

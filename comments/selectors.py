@@ -16,14 +16,18 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, Max, OuterRef, Q, Value, When
 
 from articles.models import Article
-from comments.models import Comment, CommentQuerySet
+from comments.models import Comment, CommentQuerySet, Reaction
+from comments.querysets import author_label
 from comments.threads import DisplayedComment, Row, displayed, lay_out
 
 PUBLISHED = Comment.Status.PUBLISHED
 PENDING = Comment.Status.PENDING
+# The featured comments an article page quotes at most, the latest featured first.
+FEATURED_SHOWN = 10
 
 
 def is_visible(status: str, pk: int, own_ids: Collection[int] = ()) -> bool:
@@ -227,4 +231,30 @@ def reader_comments(user, *, own: bool = False) -> CommentQuerySet:
         .select_related("article")
         .defer("article__source_text", "article__body")
         .order_by("-created", "-pk")
+    )
+
+
+def featured_comments(article) -> list[tuple[int, str | None, str]]:
+    """The published comments moderators featured on ``article`` (at most
+    ``FEATURED_SHOWN``, the latest featured first), as (pk, known author, body). One query."""
+    username = f"user__{get_user_model().USERNAME_FIELD}"
+    rows = (
+        visible_comments()
+        .for_article(article)
+        .filter(featured_at__isnull=False)
+        .order_by("-featured_at", "-pk")
+        .values_list(
+            "pk", "body", "author_name", "user__first_name", "user__last_name", username,
+            "user__profile__display_name",
+        )[:FEATURED_SHOWN]
+    )
+    return [(pk, author_label(*names), body) for pk, body, *names in rows]
+
+
+def respected_ids(user, article) -> set[int]:
+    """The comments of ``article`` that ``user`` respects. One query."""
+    return set(
+        Reaction.objects.filter(user=user, comment__article=article).values_list(
+            "comment_id", flat=True
+        )
     )

@@ -112,6 +112,9 @@ class DisplayedComment:
     closes: int
     # It has replies beyond the page's depth, which live on its own page.
     continues: bool
+    # Respects it received; a moderator featured it (both 0/False for a tombstone).
+    reaction_count: int = 0
+    featured: bool = False
 
 
 def displayed(rows: Sequence[Row], shows: Callable[[Row], bool]) -> list[Shown]:
@@ -182,6 +185,8 @@ def lay_out(
                 has_replies=following > depth,
                 closes=max(depth - following, 0),
                 continues=row.pk in continues,
+                reaction_count=0 if tombstone else row.reaction_count,
+                featured=not tombstone and row.featured_at is not None,
             )
         )
     return out

@@ -15,7 +15,7 @@ from comments import moderation, posting, rules, selectors, sessions
 from comments.discussion import reader_own
 from comments.forms import CommentForm, ReportForm
 from comments.models import Comment
-from comments.rendering import render_thread, with_own_actions
+from comments.rendering import press_respects, render_thread, with_own_actions
 from comments.selectors import comment_in_context
 from newsroom.client import client_ip
 
@@ -156,7 +156,9 @@ def comment_detail(request, slug, pk):
         raise Http404(_("This comment is not available."))
     article, ancestors, subtree = found
     _held, own = reader_own(request, article)
-    thread = render_thread(subtree, article=article)
+    html = render_thread(subtree, article=article, on_comment_page=True)
+    if request.user.is_authenticated:
+        html = press_respects(html, selectors.respected_ids(request.user, article))
     response = render(
         request,
         "comments/comment_detail.html",
@@ -165,7 +167,7 @@ def comment_detail(request, slug, pk):
             # As the reader sees it: a tombstone names no author.
             "comment": subtree[0],
             "ancestors": ancestors,
-            "thread_html": with_own_actions(thread, article=article, own=own),
+            "thread_html": with_own_actions(html, article=article, own=own),
         },
     )
     if own or any(shown.awaiting for shown in (*ancestors, *subtree)):

@@ -278,6 +278,10 @@ NEWSROOM_BLOCKED_WORDS = env_list("NEWSROOM_BLOCKED_WORDS", "")
 NEWSROOM_WATCHED_WORDS = env_list("NEWSROOM_WATCHED_WORDS", "")
 NEWSROOM_REPORT_THRESHOLD = env_int("NEWSROOM_REPORT_THRESHOLD", 3)
 NEWSROOM_REPORTS_PER_MINUTE = env_int("NEWSROOM_REPORTS_PER_MINUTE", 10)
+# Respects one reader may give a minute, and the seconds a shown count may lag
+# behind them (articles.pagecache: a page re-renders at most twice in that time).
+NEWSROOM_RESPECTS_PER_MINUTE = env_int("NEWSROOM_RESPECTS_PER_MINUTE", 30)
+NEWSROOM_RESPECTS_EPOCH = max(env_int("NEWSROOM_RESPECTS_EPOCH", 5), 1)
 # The most comments one bulk action in the admin changes, so that it ends well
 # inside gunicorn's 30 s timeout (bench/moderation.py); the admin says how many
 # more a repeat would change.

@@ -119,7 +119,7 @@ def test_a_bulk_action_costs_the_same_queries_however_many_comments_are_selected
 def test_the_moderator_sees_the_moderation_actions_but_not_delete(desk):
     actions = [name for name, __ in desk.get(QUEUE).context["action_form"].fields["action"].choices]
 
-    assert actions == ["", "approve", "remove", "mark_spam", "restore"]
+    assert actions == ["", "approve", "remove", "mark_spam", "restore", "feature", "unfeature"]
 
 
 # Deleting

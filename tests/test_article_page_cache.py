@@ -30,8 +30,9 @@ def test_article_page_runs_constant_queries_whatever_the_thread_size(
     article = build_article_with(count)
     cache.clear()
 
-    # Cold cache: article, its pages of threads, one page of threads, published count.
-    with django_assert_num_queries(4):
+    # Cold cache: article, its pages of threads, one page of threads, published count,
+    # featured comments.
+    with django_assert_num_queries(5):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
 
@@ -48,8 +49,9 @@ def test_article_page_with_logged_in_commenters_stays_constant(
     client.force_login(users[0])
 
     # Session, user, article, the reader's own comments (their Edit and Delete
-    # links), pages of threads, page of threads, published count.
-    with django_assert_num_queries(7):
+    # links), pages of threads, page of threads, published count, featured
+    # comments, and the reader's own respects.
+    with django_assert_num_queries(9):
         response = client.get(article.get_absolute_url())
     assertContains(response, "user1")
 
@@ -81,8 +83,8 @@ def test_anonymous_readers_share_a_cached_page_each_with_a_working_csrf_token(
 
 def test_text_holding_the_token_placeholder_never_carries_another_readers_token(reader):
     """The placeholder is secret to the process; from outside, the nearest text comes
-    is a token another reader saw and pasted. It shows as typed, and the form still
-    carries this reader's own token, once."""
+    is a token another reader saw and pasted. It shows as typed, and the forms (the
+    comment form, the respect buttons' form) still carry this reader's own token, once each."""
     article = make_article(slug="story")
     pasted = csrf_token(Client().get(article.get_absolute_url()))
     post(article, body=f"https://evil.example/?t={pasted}")
@@ -92,7 +94,7 @@ def test_text_holding_the_token_placeholder_never_carries_another_readers_token(
 
     assertContains(page, f"?t={pasted}")
     assert token != pasted
-    assertContains(page, token, count=1)
+    assertContains(page, token, count=2)
     assert submit(reader, article, "Still works", csrfmiddlewaretoken=token).status_code == 303
 
 

@@ -117,11 +117,13 @@ def test_the_signed_in_page_runs_constant_queries(client, django_assert_num_quer
 
     # Session and user (with profile), article, the reader's own comments there
     # (for their Edit and Delete links, and whether one is held: none, so the
-    # shared pages and thread come from the cache).
-    with django_assert_num_queries(4):
+    # shared pages and thread come from the cache), own respects (pressed for
+    # them alone).
+    with django_assert_num_queries(5):
         response = client.get(article.get_absolute_url())
     assertContains(response, "<b>Reader 1</b>")
     cache.clear()
-    # Cold: the pages of threads, one page of threads and the published count too.
-    with django_assert_num_queries(7):
+    # Cold: the pages of threads, one page of threads, the published count and the
+    # featured comments too.
+    with django_assert_num_queries(9):
         client.get(article.get_absolute_url())

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments import moderation
+from comments.admin.featuring import FeaturingMixin
 from comments.admin.filters import (
     ArticleListFilter,
     ModerationActionForm,
@@ -36,7 +37,7 @@ def _bulk_action(name: str, function_name: str):
 
 
 @admin.register(Comment)
-class CommentAdmin(ThreadPageMixin, admin.ModelAdmin):
+class CommentAdmin(ThreadPageMixin, FeaturingMixin, admin.ModelAdmin):
     # What decides a verdict first, so it stays in view on a laptop screen.
     list_display = [
         "excerpt",
@@ -75,6 +76,8 @@ class CommentAdmin(ThreadPageMixin, admin.ModelAdmin):
                 ("restore", "restore"),
             ]
         ),
+        "feature",
+        "unfeature",
         "delete_selected",
     ]
     action_form = ModerationActionForm
@@ -94,7 +97,7 @@ class CommentAdmin(ThreadPageMixin, admin.ModelAdmin):
             {
                 "fields": [
                     "status", "moderation_reason", "moderated_by", "moderated_at", "edited_by",
-                    "edited_at", "deleted_at", "report_count",
+                    "edited_at", "deleted_at", "report_count", "reaction_count", "featured_at",
                 ]
             },
         ),
@@ -111,7 +114,8 @@ class CommentAdmin(ThreadPageMixin, admin.ModelAdmin):
     readonly_fields = [
         "article", "parent", "user", "ip_address", "created", "status", "moderation_reason",
         "moderated_by", "moderated_at", "edited_by", "edited_at", "deleted_at", "report_count",
-        "is_imported", "import_source", "import_key", "missing_from_source",
+        "reaction_count", "featured_at", "is_imported", "import_source", "import_key",
+        "missing_from_source",
     ]
 
     def get_queryset(self, request):

@@ -165,6 +165,56 @@
     if (edit && openInlineEdit(edit)) event.preventDefault();
   });
 
+  // Respect without a reload: send the page's respect form to the button's
+  // address and show the answer. A guest is sent to sign in, as without script;
+  // anything unexpected falls back to the plain form post.
+  function say(button, text) {
+    var note = button.parentNode.querySelector(".respect-note");
+    if (!note) {
+      note = document.createElement("span");
+      note.className = "respect-note";
+      note.setAttribute("role", "status");
+      button.after(" ", note);
+    }
+    note.textContent = text;
+  }
+
+  function respect(button, form) {
+    button.setAttribute("aria-busy", "true");
+    fetch(button.formAction, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+    }).then(function (answer) {
+      button.removeAttribute("aria-busy");
+      if (answer.data.login) { location.assign(answer.data.login); return; }
+      if (!answer.ok) { say(button, answer.data.error); return; }
+      button.setAttribute("aria-pressed", answer.data.respected ? "true" : "false");
+      var count = button.querySelector("span");
+      if (!count) {
+        count = document.createElement("span");
+        button.append(" ", count);
+      }
+      count.textContent = answer.data.count || "";
+      say(button, "");
+    }).catch(function () {
+      button.removeAttribute("aria-busy");
+      form.requestSubmit(button);
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest('button[form="respect"]');
+    var form = document.getElementById("respect");
+    if (!button || !form || !window.fetch) return;
+    event.preventDefault();
+    // A second click while the first is on its way would only take it back.
+    if (!button.hasAttribute("aria-busy")) respect(button, form);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     // After a failed post, move focus to the first error so it is read out.
     var error = document.querySelector(".form-errors, .has-error input, .has-error textarea");

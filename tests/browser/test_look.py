@@ -42,10 +42,12 @@ def test_article_lines_hold_60_to_75_characters_on_a_desktop(page: Page, site):
     assert 60 <= statistics.median(page.evaluate(LINE_LENGTHS)) <= 75
 
 
+# 500 bytes before issue 15, whose Respect button takes about 75 of each comment
+# (its address relative to the page, its toggle state only on a signed-in reader's page).
 @pytest.mark.parametrize("title", [FIRST_SEED, SECOND_SEED])
-def test_thread_markup_stays_under_500_bytes_a_comment(page: Page, site, title):
+def test_thread_markup_stays_under_550_bytes_a_comment(page: Page, site, title):
     page.goto(f"/articles/{site.article(title)['slug']}/")
-    assert page.evaluate(MARKUP_PER_COMMENT) < 500
+    assert page.evaluate(MARKUP_PER_COMMENT) < 550
 
 
 def test_threads_fold_and_unfold_without_javascript(new_context, site):
