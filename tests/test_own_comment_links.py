@@ -90,7 +90,8 @@ def test_a_signed_in_readers_page_with_many_own_comments_runs_constant_queries(
     client.force_login(ada)
     client.get(article.get_absolute_url())
 
-    # Session and user (with profile), article, the reader's own comments.
-    with django_assert_num_queries(4):
+    # Session and user (with profile), article, the reader's own comments, the
+    # comments they respect.
+    with django_assert_num_queries(5):
         page = client.get(article.get_absolute_url())
     assertContains(page, 'class="edit"', count=count)
