@@ -97,6 +97,8 @@ class DisplayedComment:
     badge: Badge
     body: str
     created: datetime | None
+    # Imported without a date: ``created`` is the import's, never shown as written.
+    date_unknown: bool
     # Levels below the page's top comment.
     depth: int
     # The parent's shown name; None for a top comment or a tombstone's reply.
@@ -169,6 +171,7 @@ def lay_out(
                 badge=Badge.NONE if tombstone else row.badge,
                 body="" if tombstone else row.body,
                 created=None if tombstone else row.created,
+                date_unknown=not tombstone and row.date_unknown,
                 depth=depth,
                 parent_author=names.get(row.parent_id),
                 reply_count=counts[row.pk],
