@@ -5,7 +5,7 @@ A time is "29 Nov 2026, 14:05 UTC" in a ``<time>`` whose ``datetime`` is ISO
 browser and keeps this text for the hover, so a cached page is the same for
 every reader and never grows stale as the clock moves; without JavaScript the
 reader sees this text. Something imported from a dump that gave no date shows
-"From the original page" instead, with the import's time on hover only.
+"From the original page" instead, with the import's date on hover only.
 
 Also the ``times`` template library (``{% load times %}``, registered in
 settings): ``shown_time`` for any time, ``posted`` for a comment's, known or not.
@@ -37,21 +37,27 @@ class Clock:
     def __init__(self):
         self.zone = get_current_timezone()
         self.days: dict[date, str] = {}
-        # An import gives its comments one time: its mark is built once.
-        self.unknown: dict[datetime, str] = {}
-        self.imported_on = _("Imported on %(time)s")
+        # An import gives its comments one time: its mark is built once a day.
+        self.unknown: dict[str, str] = {}
+        self.imported_on = _("Imported %(date)s")
         self.from_original = escape(_("From the original page"))
 
-    def text(self, moment: datetime) -> tuple[str, str]:
-        """``moment``'s ISO 8601 form and its shown text."""
-        local = moment.astimezone(self.zone)
+    def day(self, local: datetime) -> str:
+        """The day of ``local`` as pages show it, formatted once a page."""
         day = local.date()
         shown_day = self.days.get(day)
         if shown_day is None:
             shown_day = self.days[day] = dateformat.format(day, SHOWN_DAY)
+        return shown_day
+
+    def text(self, moment: datetime) -> tuple[str, str]:
+        """``moment``'s ISO 8601 form and its shown text."""
+        local = moment.astimezone(self.zone)
+        shown_day = self.day(local)
         # Digits by hand: ``strftime`` ("%H:%M") costs several times as much.
         shown = f"{shown_day}, {local.hour:02}:{local.minute:02} {local.tzname()}"
-        return local.isoformat(timespec="seconds"), shown
+        # To the minute, as shown: every byte is repeated down a page of hundreds.
+        return local.isoformat(timespec="minutes"), shown
 
     def time(self, moment: datetime) -> str:
         iso, shown = self.text(moment)
@@ -59,13 +65,15 @@ class Clock:
 
     def posted(self, moment: datetime, *, date_unknown: bool) -> str:
         """When something was written, or, for an import without a date, where it
-        comes from: ``moment`` is then only when it was imported."""
+        comes from: ``moment`` is then only when it was imported. Its day is
+        enough there, and keeps the mark short: seed articles are all such marks."""
         if not date_unknown:
             return self.time(moment)
-        mark = self.unknown.get(moment)
+        shown_day = self.day(moment.astimezone(self.zone))
+        mark = self.unknown.get(shown_day)
         if mark is None:
-            title = escape(self.imported_on % {"time": self.text(moment)[1]})
-            mark = self.unknown[moment] = f'<span title="{title}">{self.from_original}</span>'
+            title = escape(self.imported_on % {"date": shown_day})
+            mark = self.unknown[shown_day] = f'<span title="{title}">{self.from_original}</span>'
         return mark
 
 

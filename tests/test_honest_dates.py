@@ -54,7 +54,7 @@ def test_a_comments_time_is_shown_in_the_sites_zone_with_its_abbreviation(
     header = header_of(client.get(article.get_absolute_url()), comment)
 
     local = moment.astimezone(ZoneInfo(zone))
-    assert f'<time datetime="{local.isoformat()}">{shown}</time>' in header
+    assert f'<time datetime="{local.isoformat(timespec="minutes")}">{shown}</time>' in header
 
 
 def test_the_page_carries_absolute_times_only_for_the_browser_to_read_relatively(client):
@@ -75,7 +75,7 @@ def test_an_imported_comment_without_a_date_says_it_comes_from_the_original_page
 
     assert "<time" not in header
     assert (
-        '<span title="Imported on 15 Jan 2026, 13:05 UTC">From the original page</span>'
+        '<span title="Imported 15 Jan 2026">From the original page</span>'
         in header
     )
 
@@ -138,7 +138,7 @@ def test_latest_comment_on_the_list_is_the_latest_posted_on_the_site(
         stats = comment_stats([only_imported.pk, mixed.pk])
 
     assert stats == {only_imported.pk: (1, None), mixed.pk: (2, WINTER)}
-    assertContains(client.get("/"), '<time datetime="2026-01-15T13:05:00+00:00">', count=1)
+    assertContains(client.get("/"), '<time datetime="2026-01-15T13:05+00:00">', count=1)
 
 
 def test_an_unknown_time_zone_stops_the_site_at_startup(monkeypatch):
