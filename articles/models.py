@@ -142,6 +142,13 @@ class Article(models.Model):
         help_text=_("The time slot of the last respect given or taken back; keys the thread."),
     )
     created = models.DateTimeField(_("created"), default=timezone.now)
+    # The seed files carry no date, so an imported article's ``created`` is the
+    # import's: it orders the list, and the page does not present it as a date.
+    date_unknown = models.BooleanField(
+        _("date unknown"),
+        default=False,
+        help_text=_("Imported from a source that gave no date: “created” is the import's."),
+    )
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
@@ -164,6 +171,11 @@ class Article(models.Model):
         """Whether only signed-in readers may comment here."""
         commenters = self.commenters or settings.NEWSROOM_COMMENTERS
         return commenters == self.Commenters.ACCOUNTS
+
+    @property
+    def premoderated(self) -> bool:
+        """Whether every new comment here waits for a moderator (site-wide or here)."""
+        return settings.NEWSROOM_PREMODERATION or self.premoderation
 
     @property
     def paragraphs(self) -> list[str]:

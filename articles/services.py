@@ -37,6 +37,8 @@ def source_fields(
         "source_text": raw.decode("utf-8-sig"),
         "content_hash": hashlib.sha256(raw).hexdigest(),
         "declared_comment_count": declared_count,
+        # A seed file has no date.
+        "date_unknown": True,
     }
 
 

@@ -6,8 +6,8 @@ per comment here. For the same reason it escapes with the standard library's
 ``html.escape`` (Django's ``escape`` is that, behind a lazy-string wrapper),
 and everything that does not change from comment to comment (the URLs, from
 ``reverse()``; the translated words; the date formats' parts) is worked out
-once per page. Every value from a reader goes through ``escape`` or
-``comment_body``.
+once per page, and times by one ``newsroom.times.Clock`` a page. Every value
+from a reader goes through ``escape`` or ``comment_body``.
 """
 
 from __future__ import annotations
@@ -17,21 +17,15 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from html import escape
 
 from django.urls import reverse
-from django.utils import dateformat
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from articles.models import Article
 from comments.templatetags.comment_text import comment_body
 from comments.threads import Badge, DisplayedComment
+from newsroom.times import Clock
 
-# The day a comment's <time> shows, then its time as "14:05". Django's
-# ``dateformat`` costs about 100 µs a call, as much as the rest of a comment's
-# markup, so it formats each day once; the hours and minutes are digits in
-# every language, and the machine-readable form is ISO 8601 (``isoformat``).
-SHOWN_DAY = "j M Y"
 # A respect button's address as ``render_thread`` writes it, with its comment's pk:
 # links in readers' text are ``href``s, and their text cannot hold a quote.
 _RESPECT_BUTTON = re.compile(r'formaction="(?:comments|\.\.)/(\d+)/respect/"')
@@ -80,8 +74,7 @@ def render_thread(
     }
     # ngettext needs the number, so each count is translated once, when first met.
     replies: dict[int, str] = {}
-    days: dict[object, str] = {}
-    zone = get_current_timezone()
+    clock = Clock()
     out: list[str] = []
     for c in comments:
         pk = c.pk
@@ -89,11 +82,7 @@ def render_thread(
             tomb = deleted if c.by_author else removed
             out.append(f'<li id="c{pk}" class="c gone"><p class="tomb">{tomb}</p>\n')
         else:
-            t = c.created.astimezone(zone)
-            day = t.date()
-            if day not in days:
-                days[day] = dateformat.format(day, SHOWN_DAY)
-            iso, shown = t.isoformat(timespec="seconds"), f"{days[day]}, {t:%H:%M}"
+            posted = clock.posted(c.created, date_unknown=c.date_unknown)
             if c.parent_author:
                 context = f" <span>{reply_to % {'name': escape(c.parent_author)}}</span>"
             elif c.depth:
@@ -122,8 +111,7 @@ def render_thread(
                 f'<li id="c{pk}" class="c{" held" if c.awaiting else ""}">'
                 f'<article aria-labelledby="h{pk}"><header id="h{pk}">'
                 f"<b>{escape(c.display_author)}</b>{badges[c.badge]}{context} "
-                f'<a href="#c{pk}"><time datetime="{iso}">{shown}</time></a>'
-                f'{edited if c.edited else ""}{badge}</header>\n'
+                f'<a href="#c{pk}">{posted}</a>{edited if c.edited else ""}{badge}</header>\n'
                 f"{comment_body(c.body)}\n{footer}</article>\n"
             )
         if c.continues:

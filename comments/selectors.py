@@ -89,15 +89,17 @@ def own_comments(
 
 
 def comment_stats(article_ids: Iterable[int]) -> dict[int, tuple[int, datetime | None]]:
-    """Each article's count of published comments and the latest one's time, in one
-    query over the (article, status, created) index; (0, None) for an article without."""
+    """Each article's count of published comments and the time of the latest posted
+    on the site, in one query over the (article, status, created) index; (0, None)
+    for an article without. An imported comment counts but has no time of its own
+    here: its ``created`` is when it was imported."""
     stats = {pk: (0, None) for pk in article_ids}
     rows = (
         visible_comments()
         .filter(article__in=list(stats))
         .order_by()
         .values_list("article")
-        .annotate(Count("pk"), Max("created"))
+        .annotate(count=Count("pk"), latest=Max("created", filter=Q(is_imported=False)))
     )
     stats.update((pk, (count, latest)) for pk, count, latest in rows)
     return stats

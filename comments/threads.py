@@ -102,6 +102,8 @@ class DisplayedComment:
     created: datetime | None
     # Its author or staff changed its words after posting.
     edited: bool
+    # Imported without a date: ``created`` is the import's, never shown as written.
+    date_unknown: bool
     # Levels below the page's top comment.
     depth: int
     # The parent's shown name; None for a top comment or a tombstone's reply.
@@ -179,6 +181,7 @@ def lay_out(
                 body="" if tombstone else row.body,
                 created=None if tombstone else row.created,
                 edited=not tombstone and row.edited_at is not None,
+                date_unknown=not tombstone and row.date_unknown,
                 depth=depth,
                 parent_author=names.get(row.parent_id),
                 reply_count=counts[row.pk],

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.models import Article
 from comments import moderation, posting, rules, selectors, sessions
+from comments.context import comment_context
 from comments.discussion import reader_own
 from comments.forms import CommentForm, ReportForm
 from comments.models import Comment
@@ -167,6 +168,7 @@ def comment_detail(request, slug, pk):
             # As the reader sees it: a tombstone names no author.
             "comment": subtree[0],
             "ancestors": ancestors,
+            "context": comment_context(article, ancestors, subtree),
             "thread_html": with_own_actions(html, article=article, own=own),
         },
     )

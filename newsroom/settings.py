@@ -8,6 +8,7 @@ on 127.0.0.1).
 
 import ipaddress
 import os
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -121,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "libraries": {"times": "newsroom.times"},
         },
     },
 ]
@@ -168,7 +170,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
+# NEWSROOM_TIME_ZONE: the zone pages show times in, saying which (newsroom/times.py).
+TIME_ZONE = os.environ.get("NEWSROOM_TIME_ZONE", "").strip() or "UTC"
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+    raise ImproperlyConfigured(f"NEWSROOM_TIME_ZONE: no time zone {TIME_ZONE!r}") from None
 USE_I18N = True
 USE_TZ = True
 
