@@ -15,6 +15,7 @@ from datetime import datetime
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from articles import pagecache
 from articles.models import Article
@@ -22,6 +23,15 @@ from comments import rules, selectors
 from comments.forms import CommentForm
 from comments.rendering import render_thread
 from comments.sessions import comment_form_initial, own_pending_ids
+
+
+# The sort control's words for each of ``pagecache.ORDERS``, in its order.
+ORDER_LABELS = {
+    "oldest": _("Oldest first"),
+    "newest": _("Newest first"),
+    "top": _("Top"),
+    "replies": _("Most replies"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +44,15 @@ class Discussion:
     form: CommentForm
     # The reader must sign in to comment: a link to do so instead of the form.
     sign_in: bool
+    # ``?sort=``, read as the page is cached; the page links carry it.
+    order: str
+    # The pages to link to: numbers, with Paginator.ELLIPSIS for the gaps.
+    page_numbers: list[int | str]
+
+    @property
+    def orders(self) -> list[tuple[str, str, bool]]:
+        """The sort control: each order's value, its label, and whether it is this page's."""
+        return [(order, label, order == self.order) for order, label in ORDER_LABELS.items()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +65,13 @@ class CommentStats:
 
 def discussion(request, article: Article) -> Discussion:
     """The page of ``article``'s discussion the request asks for (``?page=N``, or
-    ``?comment=<pk>``: the page holding that comment's thread)."""
+    ``?comment=<pk>``: the page holding that comment's thread), its threads in the
+    order ``?sort=`` asks for."""
+    order = pagecache.requested_order(request)
     own_ids = selectors.own_held_ids(article, own_pending_ids(request))
-    pages = discussion_pages(article, own_ids)
+    pages = discussion_pages(article, own_ids, order)
     page = Paginator(pages, 1).get_page(_requested_page(request, article, pages, own_ids))
-    html, count = _thread(article, page, own_ids)
+    html, count = _thread(article, page, own_ids, order)
     form = CommentForm(user=request.user, initial=comment_form_initial(request, article=article))
     return Discussion(
         page_obj=page,
@@ -58,17 +79,22 @@ def discussion(request, article: Article) -> Discussion:
         published_count=count,
         form=form,
         sign_in=rules.must_sign_in(article=article, user=request.user),
+        order=order,
+        # "1 … 4 5 6 … 20": the ends, and the pages either side of this one.
+        page_numbers=list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
     )
 
 
-def discussion_pages(article: Article, own_ids: Collection[int]) -> list[tuple[int, ...]]:
-    """The article's pages of threads (``selectors.thread_pages``); the shared ones
-    from the cache."""
+def discussion_pages(
+    article: Article, own_ids: Collection[int], order: str
+) -> list[tuple[int, ...]]:
+    """The article's pages of threads in ``order`` (``selectors.thread_pages``); the
+    shared ones from the cache."""
     if own_ids:
-        return selectors.thread_pages(article, own_ids)
+        return selectors.thread_pages(article, own_ids, order)
     return cache.get_or_set(
-        pagecache.key(article, "pages"),
-        lambda: selectors.thread_pages(article),
+        pagecache.key(article, f"pages:{order}"),
+        lambda: selectors.thread_pages(article, order=order),
         pagecache.CACHE_SECONDS,
     )
 
@@ -106,7 +132,9 @@ def _requested_page(request, article, pages, own_ids) -> int | str | None:
     return request.GET.get("page")
 
 
-def _thread(article: Article, page: Page, own_ids: Collection[int]) -> tuple[str, int]:
+def _thread(
+    article: Article, page: Page, own_ids: Collection[int], order: str
+) -> tuple[str, int]:
     """The page's rendered threads and the published count; the shared ones from the cache."""
 
     def render() -> tuple[str, int]:
@@ -118,5 +146,7 @@ def _thread(article: Article, page: Page, own_ids: Collection[int]) -> tuple[str
     if own_ids:
         return render()
     return cache.get_or_set(
-        pagecache.page_key(article, page.number, "thread"), render, pagecache.CACHE_SECONDS
+        pagecache.page_key(article, page.number, "thread", order=order),
+        render,
+        pagecache.CACHE_SECONDS,
     )

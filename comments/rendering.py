@@ -64,7 +64,7 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
         Badge.AUTHOR: f' <small class="role">{escape(_("Author"))}</small>',
     }
     # ngettext needs the number, so each count is translated once, when first met.
-    replies: dict[int, str] = {}
+    replies: dict[tuple[int, int], str] = {}
     days: dict[object, str] = {}
     zone = get_current_timezone()
     out: list[str] = []
@@ -107,13 +107,21 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
         if c.continues:
             out.append(f'<a class="more" href="{detail(pk)}">{more}</a>')
         if c.has_replies:
-            n = c.reply_count
-            if n not in replies:
-                label = ngettext("%(count)d reply", "%(count)d replies", n)
-                replies[n] = escape(label % {"count": n})
-            out.append(f"<details open><summary>{replies[n]}</summary><ol>")
+            counted = (c.direct_replies, c.reply_count)
+            if counted not in replies:
+                replies[counted] = _replies_label(*counted)
+            out.append(f"<details open><summary>{replies[counted]}</summary><ol>")
         else:
             out.append("</li>")
         out.append("</ol></details></li>" * c.closes)
         out.append("\n")
     return mark_safe("".join(out))
+
+
+def _replies_label(direct: int, in_all: int) -> str:
+    """"3 replies", or "3 replies, 12 in all" when replies have replies of their own:
+    the count says which it counts."""
+    label = ngettext("%(count)d reply", "%(count)d replies", direct) % {"count": direct}
+    if in_all > direct:
+        label = _("%(replies)s, %(count)d in all") % {"replies": label, "count": in_all}
+    return escape(label)

@@ -16,9 +16,11 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, Max, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from articles.models import Article
+from articles.pagecache import ORDERS
 from comments.models import Comment, CommentQuerySet
 from comments.threads import DisplayedComment, Row, displayed, lay_out
 
@@ -80,8 +82,11 @@ def comment_stats(article_ids: Iterable[int]) -> dict[int, tuple[int, datetime |
     return stats
 
 
-def thread_pages(article, own_ids: Collection[int] = ()) -> list[tuple[int, ...]]:
-    """The threads a reader of ``article`` sees, oldest first, split into pages of tree ids.
+def thread_pages(
+    article, own_ids: Collection[int] = (), order: str = ORDERS[0]
+) -> list[tuple[int, ...]]:
+    """The threads a reader of ``article`` sees, in ``order`` (``THREAD_ORDERS``), split
+    into pages of tree ids.
 
     A page takes up to ``NEWSROOM_THREADS_PER_PAGE`` threads but closes once it
     holds ``NEWSROOM_COMMENTS_PER_PAGE`` comments, so the first page of a
@@ -107,9 +112,8 @@ def thread_pages(article, own_ids: Collection[int] = ()) -> list[tuple[int, ...]
             )
         )
         .filter(shown=True)
-        .order_by("tree_id")
-        .values_list("tree_id", "lft", "rght")
     )
+    roots = THREAD_ORDERS[order](roots, shown).values_list("tree_id", "lft", "rght")
     per_page = settings.NEWSROOM_THREADS_PER_PAGE
     budget = settings.NEWSROOM_COMMENTS_PER_PAGE
     pages: list[tuple[int, ...]] = []
@@ -124,6 +128,40 @@ def thread_pages(article, own_ids: Collection[int] = ()) -> list[tuple[int, ...]
     if page:
         pages.append(tuple(page))
     return pages
+
+
+def _most_reactions(roots, shown: Q):
+    # A tombstone ranks as nothing: its reactions would say what it was.
+    score = Case(When(shown, then=F("reaction_count")), default=Value(0))
+    return roots.alias(score=score).order_by("-score", "tree_id")
+
+
+def _most_replies(roots, shown: Q):
+    # The replies this reader sees, counted in the same query, so the order
+    # tells nothing of hidden ones. It reads every comment of the article once;
+    # the layout it gives is cached under the discussion version.
+    replies = (
+        Comment.objects.filter(
+            shown, article=OuterRef("article"), tree_id=OuterRef("tree_id"), level__gt=0
+        )
+        .order_by()
+        .values("tree_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return roots.alias(replies=Coalesce(Subquery(replies), 0)).order_by("-replies", "tree_id")
+
+
+# How each of ``pagecache.ORDERS`` orders a reader's top-level threads (roots, and
+# what the reader sees); ties go to the older thread. Thread ids follow posting
+# order (a new thread, posted or imported, goes after the others), so they are
+# oldest first without reading a date.
+THREAD_ORDERS = {
+    "oldest": lambda roots, shown: roots.order_by("tree_id"),
+    "newest": lambda roots, shown: roots.order_by("-tree_id"),
+    "top": _most_reactions,
+    "replies": _most_replies,
+}
 
 
 def page_holding(article, pk: int, pages: Sequence[tuple[int, ...]], own_ids) -> int | None:

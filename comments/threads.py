@@ -101,6 +101,9 @@ class DisplayedComment:
     depth: int
     # The parent's shown name; None for a top comment or a tombstone's reply.
     parent_author: str | None
+    # Its replies, and the comments under it at any depth ("3 replies, 12 in
+    # all"), counting those past the page's depth too.
+    direct_replies: int
     reply_count: int
     # A nested list opens after it, and ``closes`` nested lists end after it.
     has_replies: bool
@@ -147,10 +150,12 @@ def lay_out(
         if depth == max_depth - 1:
             deepest_shown = item.row.pk
         kept.append(item)
-    counts = {item.row.pk: 0 for item in kept}
-    for item in reversed(kept):
+    counts = {item.row.pk: 0 for item in shown}
+    direct = dict.fromkeys(counts, 0)
+    for item in reversed(shown):
         if item.row.parent_id in counts:
             counts[item.row.parent_id] += counts[item.row.pk] + 1
+            direct[item.row.parent_id] += 1
     anonymous = _("Anonymous")
     names: dict[int, str | None] = {}
     out: list[DisplayedComment] = []
@@ -171,6 +176,7 @@ def lay_out(
                 created=None if tombstone else row.created,
                 depth=depth,
                 parent_author=names.get(row.parent_id),
+                direct_replies=direct[row.pk],
                 reply_count=counts[row.pk],
                 has_replies=following > depth,
                 closes=max(depth - following, 0),
