@@ -24,7 +24,6 @@ from comments.forms import CommentForm
 from comments.rendering import render_thread
 from comments.sessions import comment_form_initial, own_pending_ids
 
-
 # The sort control's words for each of ``pagecache.ORDERS``, in its order.
 ORDER_LABELS = {
     "oldest": _("Oldest first"),
@@ -81,7 +80,9 @@ def discussion(request, article: Article) -> Discussion:
         sign_in=rules.must_sign_in(article=article, user=request.user),
         order=order,
         # "1 … 4 5 6 … 20": the ends, and the pages either side of this one.
-        page_numbers=list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
+        page_numbers=list(
+            page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+        ),
     )
 
 
