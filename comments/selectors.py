@@ -186,11 +186,13 @@ def _shows(own_ids: Collection[int]):
 def threads_for_page(
     article, tree_ids: Sequence[int], own_ids: Collection[int] = ()
 ) -> list[DisplayedComment]:
-    """One query: the whole threads ``tree_ids``, shaped for the article page."""
+    """One query: the whole threads ``tree_ids``, in that order, shaped for the article page."""
     if not tree_ids:
         return []
     rows = Row.read(
-        Comment.objects.filter(article=article, tree_id__in=tree_ids), author_id=article.author_id
+        Comment.objects.filter(article=article, tree_id__in=tree_ids),
+        author_id=article.author_id,
+        threads=tree_ids,
     )
     return lay_out(
         displayed(rows, _shows(own_ids)),

@@ -48,10 +48,13 @@ class Row(NamedTuple):
     badge: Badge = Badge.NONE
 
     @classmethod
-    def read(cls, queryset, *, author_id: int | None = None) -> list[Row]:
-        """The rows of ``queryset``; ``author_id`` is the article's author's account."""
+    def read(
+        cls, queryset, *, author_id: int | None = None, threads: Sequence[int] = ()
+    ) -> list[Row]:
+        """The rows of ``queryset``; ``author_id`` is the article's author's account;
+        ``threads`` the order of its threads (``CommentQuerySet.in_thread_order``)."""
         rows = []
-        for row in queryset.for_display():
+        for row in queryset.for_display(threads):
             user_id, is_staff, imported = row[11:14]
             known_author = author_label(*row[14:])
             badge = _badge(user_id, is_staff, imported, known_author, author_id)
