@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.browser.newsroom import comment
+from tests.browser.newsroom import blocking, comment
 
 pytestmark = pytest.mark.browser
 
@@ -168,6 +169,8 @@ def test_comments_new_since_the_last_visit_are_marked_and_the_control_jumps_thro
     page.goto(discussion)
     expect(page).to_have_url(re.compile(r"\?sort=newest$"))
     expect(page.get_by_role("button", name="2 new comments")).to_be_visible()
+    # The sort control, both page lists and the marks, as assistive technology sees them.
+    assert blocking(Axe().run(page).response["violations"]) == ""
 
 
 def test_without_javascript_nothing_is_marked_and_the_page_works(new_context, discussion):
