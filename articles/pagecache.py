@@ -51,6 +51,10 @@ _SHARED_PAGES = 9999
 # How long after its slot ends a respect may still commit: ``reactions_changed``
 # reads the clock once its write is done, so only the commit itself is left.
 _EPOCH_GRACE = 1
+# The orders a discussion's threads are read in (``?sort=``), the default first.
+# Spelled here because every cached page and layout is keyed by its order;
+# ``comments.selectors`` says what each means.
+ORDERS = ("oldest", "newest", "top", "replies")
 
 
 def discussion_changed(article_id: int) -> None:
@@ -114,11 +118,25 @@ def key(article: Article, piece: str) -> str:
     return f"discussion:{version(article)}:{piece}"
 
 
-def page_key(article: Article, number: int, piece: str) -> str:
-    """A piece of page ``number`` of the discussion as shown (whether comments are
-    open is in its Reply links, who may comment in its form, and its respects)."""
+def page_key(article: Article, number: int, piece: str, *, order: str) -> str:
+    """A piece of page ``number`` of the discussion read in ``order``, as shown
+    (whether comments are open is in its Reply links, who may comment in its form,
+    and its respects)."""
     shown = f"{int(article.comments_open)}{int(article.accounts_only)}"
-    return key(article, f"{number}:{shown}:{_reactions(article)[0]}:{piece}")
+    return key(article, f"{order}:{number}:{shown}:{_reactions(article)[0]}:{piece}")
+
+
+def layout_key(article: Article, order: str) -> str:
+    """The discussion's pages of threads read in ``order``: "top" ranks by respects,
+    which do not move the discussion version, so its layout moves with them too."""
+    return key(article, f"pages:{order}:{_reactions(article)[0] if order == 'top' else ''}")
+
+
+def requested_order(request) -> str:
+    """The order ``?sort=`` asks for, one of ``ORDERS``: anything else reads as the
+    default, so a made-up value neither fails nor adds a page to the cache."""
+    asked = request.GET.get("sort", "")
+    return asked if asked in ORDERS else ORDERS[0]
 
 
 def etag(article: Article, variant: str) -> str:
@@ -150,12 +168,15 @@ def article_page(request, article: Article, template: str) -> HttpResponse:
         response = HttpResponse(render_to_string(template, {"article": article}, request))
         patch_cache_control(response, private=True, no_cache=True)
         return response
-    not_modified = get_conditional_response(request, etag=_page_etag(request, article, number))
+    order = requested_order(request)
+    not_modified = get_conditional_response(
+        request, etag=_page_etag(request, article, number, order)
+    )
     if not_modified is not None:
         return not_modified
-    response = _shared_page(request, article, number, template)
+    response = _shared_page(request, article, number, order, template)
     # Worked out again: a reader without a secret was given one by the render.
-    response["ETag"] = _page_etag(request, article, number)
+    response["ETag"] = _page_etag(request, article, number, order)
     patch_cache_control(response, private=True, no_cache=True)
     return response
 
@@ -173,7 +194,7 @@ def _shared_page_number(request) -> int | None:
     return number if 1 <= number <= _SHARED_PAGES else None
 
 
-def _page_etag(request, article: Article, number: int) -> str:
+def _page_etag(request, article: Article, number: int, order: str) -> str:
     """The page's version and the reader's CSRF secret, which its form's token is made from.
 
     A reader whose secret changed (rotated at login, or cookies cleared) gets
@@ -181,14 +202,16 @@ def _page_etag(request, article: Article, number: int) -> str:
     """
     secret = request.META.get("CSRF_COOKIE", "")
     reader = hashlib.blake2b(secret.encode(), digest_size=6).hexdigest() if secret else "none"
-    return etag(article, f"page{number}-{_reactions(article)[0]}-{reader}")
+    return etag(article, f"page{number}-{order}-{_reactions(article)[0]}-{reader}")
 
 
-def _shared_page(request, article: Article, number: int, template: str) -> HttpResponse:
+def _shared_page(
+    request, article: Article, number: int, order: str, template: str
+) -> HttpResponse:
     """The page every reader without state of their own sees, cached whole but for
     the CSRF tokens (its comment form's and its respect buttons'). Not cached
     when some text on it holds the placeholder."""
-    cached = page_key(article, number, "page")
+    cached = page_key(article, number, "page", order=order)
     parts = cache.get(cached)
     if parts is None:
         context = {"article": article, "csrf_token": _CSRF_PLACEHOLDER}

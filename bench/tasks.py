@@ -82,6 +82,23 @@ def render(slugs: dict[str, str], comment_pages: dict[str, int], runs: int) -> d
     return results
 
 
+def render_sorted(slug: str, order: str, runs: int) -> dict:
+    """The article's first page in ``order`` (``?sort=``), timed as ``render`` times
+    pages, with reactions on its top-level comments: most have none, a few many, as
+    readers give them. The counts go back to none afterwards, so the steps after
+    this one see the article as built."""
+    rng = random.Random(slug)
+    roots = Comment.objects.filter(article__slug=slug, level=0)
+    try:
+        for pk in roots.values_list("pk", flat=True):
+            count = int(rng.paretovariate(1.2)) - 1
+            if count:
+                Comment.objects.filter(pk=pk).update(reaction_count=count)
+        return _timings(Client(SERVER_NAME="127.0.0.1"), f"/articles/{slug}/?sort={order}", runs)
+    finally:
+        roots.update(reaction_count=0)
+
+
 def _timings(client: Client, path: str, runs: int) -> dict:
     # The first request compiles templates and fills import caches: not a
     # reader's cost, so it is not timed.
@@ -211,6 +228,10 @@ def main() -> None:
     render_parser.add_argument("--articles", type=json.loads, required=True)
     render_parser.add_argument("--comment-pages", type=json.loads, default={})
     render_parser.add_argument("--runs", type=int, default=5)
+    sorted_parser = commands.add_parser("sorted")
+    sorted_parser.add_argument("slug")
+    sorted_parser.add_argument("--order", default="top")
+    sorted_parser.add_argument("--runs", type=int, default=5)
     big_parser = commands.add_parser("big")
     big_parser.add_argument("--comments", type=int, default=100_000)
     big_parser.add_argument("--runs", type=int, default=5)
@@ -224,6 +245,8 @@ def main() -> None:
         result = build(args.sizes)
     elif args.command == "render":
         result = render(args.articles, args.comment_pages, args.runs)
+    elif args.command == "sorted":
+        result = render_sorted(args.slug, args.order, args.runs)
     elif args.command == "snapshot":
         result = snapshot()
     elif args.command == "big":

@@ -39,7 +39,8 @@ def api_article(request, slug):
     whole under the discussion version and answers ``If-None-Match``."""
     article = get_object_or_404(Article.objects.defer("source_text"), slug=slug)
     own_ids = own_held_ids(article, own_pending_ids(request))
-    pages = discussion_pages(article, own_ids)
+    order = pagecache.ORDERS[0]
+    pages = discussion_pages(article, own_ids, order)
     try:
         page = Paginator(pages, 1).page(request.GET.get("page", 1))
     except InvalidPage:
@@ -52,7 +53,9 @@ def api_article(request, slug):
         return not_modified
     # The links in it are absolute: one copy per scheme and host the site answers to.
     content = cache.get_or_set(
-        pagecache.page_key(article, page.number, f"api:{request.build_absolute_uri('/')}"),
+        pagecache.page_key(
+            article, page.number, f"api:{request.build_absolute_uri('/')}", order=order
+        ),
         lambda: _encode(_article_page(request, article, page, ())),
         pagecache.CACHE_SECONDS,
     )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles import pagecache
 from articles.models import Article
@@ -37,6 +38,15 @@ class Featured:
     quote: str
 
 
+# The sort control's words for each of ``pagecache.ORDERS``, in its order.
+ORDER_LABELS = {
+    "oldest": gettext_lazy("Oldest first"),
+    "newest": gettext_lazy("Newest first"),
+    "top": gettext_lazy("Most respected"),
+    "replies": gettext_lazy("Most replies"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Discussion:
     """One page of an article's discussion, as the reader sees it."""
@@ -49,6 +59,15 @@ class Discussion:
     sign_in: bool
     # Quoted above the first page's threads; empty on later pages.
     featured: list[Featured]
+    # ``?sort=``, read as the page is cached; the page links carry it.
+    order: str
+    # The pages to link to: numbers, with Paginator.ELLIPSIS for the gaps.
+    page_numbers: list[int | str]
+
+    @property
+    def orders(self) -> list[tuple[str, str, bool]]:
+        """The sort control: each order's value, its label, and whether it is this page's."""
+        return [(order, label, order == self.order) for order, label in ORDER_LABELS.items()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +80,13 @@ class CommentStats:
 
 def discussion(request, article: Article) -> Discussion:
     """The page of ``article``'s discussion the request asks for (``?page=N``, or
-    ``?comment=<pk>``: the page holding that comment's thread)."""
+    ``?comment=<pk>``: the page holding that comment's thread), its threads in the
+    order ``?sort=`` asks for."""
+    order = pagecache.requested_order(request)
     own_ids, own = reader_own(request, article)
-    pages = discussion_pages(article, own_ids)
+    pages = discussion_pages(article, own_ids, order)
     page = Paginator(pages, 1).get_page(_requested_page(request, article, pages, own_ids))
-    html, count = _thread(article, page, own_ids)
+    html, count = _thread(article, page, own_ids, order)
     if request.user.is_authenticated:
         # Theirs alone: a signed-in reader's page is never shared or cached whole.
         html = press_respects(html, selectors.respected_ids(request.user, article))
@@ -77,6 +98,11 @@ def discussion(request, article: Article) -> Discussion:
         form=form,
         sign_in=rules.must_sign_in(article=article, user=request.user),
         featured=featured(article) if page.number == 1 else [],
+        order=order,
+        # "1 … 4 5 6 … 20": the ends, and the pages either side of this one.
+        page_numbers=list(
+            page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+        ),
     )
 
 
@@ -117,15 +143,17 @@ def _trimmed(body: str) -> str:
     return Truncator(Truncator(" ".join(body.split())).words(50)).chars(300)
 
 
-def discussion_pages(article: Article, own_ids: Collection[int]) -> list[tuple[int, ...]]:
-    """The article's pages of threads (``selectors.thread_pages``); the shared ones
-    from the cache."""
+def discussion_pages(
+    article: Article, own_ids: Collection[int], order: str
+) -> list[tuple[int, ...]]:
+    """The article's pages of threads in ``order`` (``selectors.thread_pages``); the
+    shared ones from the cache."""
     if own_ids:
-        return selectors.thread_pages(article, own_ids)
+        return selectors.thread_pages(article, own_ids, order)
     return cache.get_or_set(
-        pagecache.key(article, "pages"),
-        lambda: selectors.thread_pages(article),
-        pagecache.CACHE_SECONDS,
+        pagecache.layout_key(article, order),
+        lambda: selectors.thread_pages(article, order=order),
+        pagecache.page_seconds(article),
     )
 
 
@@ -162,7 +190,9 @@ def _requested_page(request, article, pages, own_ids) -> int | str | None:
     return request.GET.get("page")
 
 
-def _thread(article: Article, page: Page, own_ids: Collection[int]) -> tuple[str, int]:
+def _thread(
+    article: Article, page: Page, own_ids: Collection[int], order: str
+) -> tuple[str, int]:
     """The page's rendered threads and the published count; the shared ones from the cache."""
 
     def render() -> tuple[str, int]:
@@ -174,5 +204,7 @@ def _thread(article: Article, page: Page, own_ids: Collection[int]) -> tuple[str
     if own_ids:
         return render()
     return cache.get_or_set(
-        pagecache.page_key(article, page.number, "thread"), render, pagecache.page_seconds(article)
+        pagecache.page_key(article, page.number, "thread", order=order),
+        render,
+        pagecache.page_seconds(article),
     )

@@ -1,6 +1,9 @@
 """How comments are read: the queryset behind ``Comment.objects`` and the rows pages render."""
 
+from collections.abc import Sequence
+
 from django.contrib.auth import get_user_model
+from django.db.models import Case, When
 from django.utils.translation import gettext as _
 from mptt.querysets import TreeQuerySet
 
@@ -12,12 +15,18 @@ class CommentQuerySet(TreeQuerySet):
     def in_moderation(self):
         return self.filter(status=self.model.Status.PENDING)
 
-    def in_thread_order(self):
-        return self.order_by("tree_id", "lft")
+    def in_thread_order(self, threads: Sequence[int] = ()):
+        """Threads by id, each in tree order; or the threads ``threads`` in the order
+        given (a page of a sort order), when that is not by id."""
+        if list(threads) == sorted(threads):
+            return self.order_by("tree_id", "lft")
+        position = Case(*(When(tree_id=tree_id, then=i) for i, tree_id in enumerate(threads)))
+        return self.order_by(position, "lft")
 
-    def for_display(self):
-        """Rows a thread page renders from, in tree order: ``DISPLAY_COLUMNS``, then
-        the poster's username and display name (``author_label``'s arguments).
+    def for_display(self, threads: Sequence[int] = ()):
+        """Rows a thread page renders from, in tree order (``in_thread_order``):
+        ``DISPLAY_COLUMNS``, then the poster's username and display name
+        (``author_label``'s arguments).
 
         Every status stays in the list so the tree keeps its shape (leaving a
         hidden parent out would lift its replies to the top); the thread
@@ -25,7 +34,7 @@ class CommentQuerySet(TreeQuerySet):
         rows, because building a model instance costs three times the fetch.
         """
         username = f"user__{get_user_model().USERNAME_FIELD}"
-        return self.in_thread_order().values_list(
+        return self.in_thread_order(threads).values_list(
             *DISPLAY_COLUMNS, username, "user__profile__display_name"
         )
 

@@ -73,7 +73,7 @@ def render_thread(
         Badge.AUTHOR: f' <small class="role">{escape(_("Author"))}</small>',
     }
     # ngettext needs the number, so each count is translated once, when first met.
-    replies: dict[int, str] = {}
+    replies: dict[tuple[int, int], str] = {}
     clock = Clock()
     out: list[str] = []
     for c in comments:
@@ -117,11 +117,10 @@ def render_thread(
         if c.continues:
             out.append(f'<a class="more" href="{detail(pk)}">{more}</a>')
         if c.has_replies:
-            n = c.reply_count
-            if n not in replies:
-                label = ngettext("%(count)d reply", "%(count)d replies", n)
-                replies[n] = escape(label % {"count": n})
-            out.append(f"<details open><summary>{replies[n]}</summary><ol>")
+            counted = (c.direct_replies, c.reply_count)
+            if counted not in replies:
+                replies[counted] = _replies_label(*counted)
+            out.append(f"<details open><summary>{replies[counted]}</summary><ol>")
         else:
             out.append("</li>")
         out.append("</ol></details></li>" * c.closes)
@@ -175,3 +174,12 @@ def press_respects(html: str, respected: Collection[int]) -> str:
         return f'{found[0]} aria-pressed="{pressed}"'
 
     return _RESPECT_BUTTON.sub(toggle, html)
+
+
+def _replies_label(direct: int, in_all: int) -> str:
+    """"3 replies", or "3 replies, 12 in all" when replies have replies of their own:
+    the count says which it counts."""
+    label = ngettext("%(count)d reply", "%(count)d replies", direct) % {"count": direct}
+    if in_all > direct:
+        label = _("%(replies)s, %(count)d in all") % {"replies": label, "count": in_all}
+    return escape(label)

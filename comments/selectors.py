@@ -20,7 +20,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, Max, OuterRef, Q, Value, When
 
 from articles.models import Article
+from articles.pagecache import ORDERS
 from comments.models import Comment, CommentQuerySet, Reaction
+from comments.orders import THREAD_ORDERS
 from comments.querysets import author_label
 from comments.threads import DisplayedComment, Row, displayed, lay_out
 
@@ -105,8 +107,11 @@ def comment_stats(article_ids: Iterable[int]) -> dict[int, tuple[int, datetime |
     return stats
 
 
-def thread_pages(article, own_ids: Collection[int] = ()) -> list[tuple[int, ...]]:
-    """The threads a reader of ``article`` sees, oldest first, split into pages of tree ids.
+def thread_pages(
+    article, own_ids: Collection[int] = (), order: str = ORDERS[0]
+) -> list[tuple[int, ...]]:
+    """The threads a reader of ``article`` sees, in ``order`` (``THREAD_ORDERS``), split
+    into pages of tree ids.
 
     A page takes up to ``NEWSROOM_THREADS_PER_PAGE`` threads but closes once it
     holds ``NEWSROOM_COMMENTS_PER_PAGE`` comments, so the first page of a
@@ -132,9 +137,8 @@ def thread_pages(article, own_ids: Collection[int] = ()) -> list[tuple[int, ...]
             )
         )
         .filter(shown=True)
-        .order_by("tree_id")
-        .values_list("tree_id", "lft", "rght")
     )
+    roots = THREAD_ORDERS[order](roots, shown).values_list("tree_id", "lft", "rght")
     per_page = settings.NEWSROOM_THREADS_PER_PAGE
     budget = settings.NEWSROOM_COMMENTS_PER_PAGE
     pages: list[tuple[int, ...]] = []
@@ -173,11 +177,13 @@ def _shows(own_ids: Collection[int]):
 def threads_for_page(
     article, tree_ids: Sequence[int], own_ids: Collection[int] = ()
 ) -> list[DisplayedComment]:
-    """One query: the whole threads ``tree_ids``, shaped for the article page."""
+    """One query: the whole threads ``tree_ids``, in that order, shaped for the article page."""
     if not tree_ids:
         return []
     rows = Row.read(
-        Comment.objects.filter(article=article, tree_id__in=tree_ids), author_id=article.author_id
+        Comment.objects.filter(article=article, tree_id__in=tree_ids),
+        author_id=article.author_id,
+        threads=tree_ids,
     )
     return lay_out(
         displayed(rows, _shows(own_ids)),

@@ -48,10 +48,13 @@ class Row(NamedTuple):
     badge: Badge = Badge.NONE
 
     @classmethod
-    def read(cls, queryset, *, author_id: int | None = None) -> list[Row]:
-        """The rows of ``queryset``; ``author_id`` is the article's author's account."""
+    def read(
+        cls, queryset, *, author_id: int | None = None, threads: Sequence[int] = ()
+    ) -> list[Row]:
+        """The rows of ``queryset``; ``author_id`` is the article's author's account;
+        ``threads`` the order of its threads (``CommentQuerySet.in_thread_order``)."""
         rows = []
-        for row in queryset.for_display():
+        for row in queryset.for_display(threads):
             user_id, is_staff, imported = row[11:14]
             known_author = author_label(*row[14:])
             badge = _badge(user_id, is_staff, imported, known_author, author_id)
@@ -108,6 +111,9 @@ class DisplayedComment:
     depth: int
     # The parent's shown name; None for a top comment or a tombstone's reply.
     parent_author: str | None
+    # Its replies, and the comments under it at any depth ("3 replies, 12 in
+    # all"), counting those past the page's depth too.
+    direct_replies: int
     reply_count: int
     # A nested list opens after it, and ``closes`` nested lists end after it.
     has_replies: bool
@@ -157,10 +163,12 @@ def lay_out(
         if depth == max_depth - 1:
             deepest_shown = item.row.pk
         kept.append(item)
-    counts = {item.row.pk: 0 for item in kept}
-    for item in reversed(kept):
+    counts = {item.row.pk: 0 for item in shown}
+    direct = dict.fromkeys(counts, 0)
+    for item in reversed(shown):
         if item.row.parent_id in counts:
             counts[item.row.parent_id] += counts[item.row.pk] + 1
+            direct[item.row.parent_id] += 1
     anonymous = _("Anonymous")
     names: dict[int, str | None] = {}
     out: list[DisplayedComment] = []
@@ -184,6 +192,7 @@ def lay_out(
                 date_unknown=not tombstone and row.date_unknown,
                 depth=depth,
                 parent_author=names.get(row.parent_id),
+                direct_replies=direct[row.pk],
                 reply_count=counts[row.pk],
                 has_replies=following > depth,
                 closes=max(depth - following, 0),

@@ -126,7 +126,8 @@ def executable_markup(html: str, baseline: _Markup) -> list[str]:
     """What ``html`` could run that the site's own page of comments cannot."""
     found = markup(html)
     problems = list(found.dangers)
-    if set(found.scripts) != set(baseline.scripts) or found.inline_script.strip():
+    # Other pages load fewer of the site's scripts (order.js is the article page's).
+    if not set(found.scripts) <= set(baseline.scripts) or found.inline_script.strip():
         problems.append(f"scripts {found.scripts} {found.inline_script[:200]!r}")
     injected = found.tags & _ACTIVE_TAGS - baseline.tags
     problems += [f"<{tag}> from user text" for tag in sorted(injected)]

@@ -3,7 +3,7 @@
 ``{% discussion article as discussion %}`` gives the page of the discussion
 the request asks for (``comments.discussion.Discussion``);
 ``{% comment_stats articles as listed %}`` gives (article, stats) pairs for
-the list.
+the list; ``{% discussion_orders %}`` the values ``?sort=`` takes.
 """
 
 from django import template
@@ -21,3 +21,9 @@ def discussion(context, article) -> discussions.Discussion:
 @register.simple_tag
 def comment_stats(articles) -> list:
     return discussions.comment_stats(articles)
+
+
+@register.simple_tag
+def discussion_orders() -> str:
+    """The values ``?sort=`` takes, the default first, space-separated (for ``order.js``)."""
+    return " ".join(discussions.ORDER_LABELS)

@@ -219,7 +219,74 @@
     // After a failed post, move focus to the first error so it is read out.
     var error = document.querySelector(".form-errors, .has-error input, .has-error textarea");
     if (error) error.focus();
+    markNewComments();
   });
+
+  // New since the reader's last visit, from this browser's memory of each article
+  // (the page itself is the one every reader shares). A visit lasts while the
+  // reader keeps coming back within VISIT_GAP, so its marks stay on page 2 and
+  // after a reply; the first visit marks nothing.
+  var VISIT_GAP = 30 * 60 * 1000;
+
+  function lastVisit(article) {
+    var key = "newsroom:visit:" + article;
+    var now = Date.now();
+    try {
+      var visit = JSON.parse(localStorage.getItem(key)) || {};
+      if (!visit.seen || now - visit.seen > VISIT_GAP) visit.since = visit.seen || null;
+      visit.seen = now;
+      localStorage.setItem(key, JSON.stringify(visit));
+      return visit.since;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function showComment(item) {
+    for (var folded = item.parentNode.closest("details"); folded;
+         folded = folded.parentNode.closest("details")) {
+      folded.open = true;
+    }
+    var article = item.querySelector("article");
+    article.tabIndex = -1;
+    article.focus();
+  }
+
+  function markNewComments() {
+    var discussion = document.querySelector(".discussion[data-article]");
+    var thread = discussion && discussion.querySelector("ol.thread");
+    if (!thread) return;
+    var since = lastVisit(discussion.dataset.article);
+    if (!since) return;
+    var fresh = [];
+    thread.querySelectorAll("li.c > article > header time[datetime]").forEach(function (time) {
+      if (Date.parse(time.getAttribute("datetime")) > since) fresh.push(time.closest("li.c"));
+    });
+    if (!fresh.length) return;
+    // The control and each mark go to the next new comment; after a jump, the
+    // focused comment's mark is a Tab away.
+    var at = -1;
+    function goTo(i) {
+      at = i % fresh.length;
+      showComment(fresh[at]);
+    }
+    fresh.forEach(function (item, i) {
+      var mark = document.createElement("button");
+      mark.type = "button";
+      mark.className = "new-mark";
+      mark.textContent = "new";
+      mark.setAttribute("aria-label", fresh.length > 1 ? "new: go to the next new comment" : "new");
+      mark.addEventListener("click", function () { goTo(i + 1); });
+      item.classList.add("new");
+      item.querySelector("article > header").appendChild(mark);
+    });
+    var jump = document.createElement("button");
+    jump.type = "button";
+    jump.className = "new-comments";
+    jump.textContent = fresh.length + (fresh.length === 1 ? " new comment" : " new comments");
+    jump.addEventListener("click", function () { goTo(at + 1); });
+    thread.before(jump);
+  }
 
   // After a post (or on a permalink), focus the comment the address points at,
   // so it is read out and Tab continues from it. This waits for "load": Chrome
