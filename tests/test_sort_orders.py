@@ -187,8 +187,9 @@ def test_every_order_costs_the_same_queries_whatever_the_discussion_size(
     cache.clear()
     url = f"{article.get_absolute_url()}?sort={order}"
 
-    # Cold: article, its pages of threads, one page of threads, published count.
-    with django_assert_num_queries(4):
+    # Cold: article, its pages of threads, one page of threads, published count,
+    # featured comments.
+    with django_assert_num_queries(5):
         client.get(url)
     with django_assert_num_queries(1):
         response = client.get(url)
