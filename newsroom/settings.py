@@ -269,6 +269,8 @@ NEWSROOM_ARTICLES_PER_PAGE = env_int("NEWSROOM_ARTICLES_PER_PAGE", 20)
 NEWSROOM_MAX_BODY_LENGTH = 5000
 NEWSROOM_POSTS_PER_MINUTE = env_int("NEWSROOM_POSTS_PER_MINUTE", 5)
 NEWSROOM_PREMODERATION = env_bool("NEWSROOM_PREMODERATION", False)
+# A new account's or guest's first comment waits until one is approved (comments.trust).
+NEWSROOM_PREMODERATE_NEWCOMERS = env_bool("NEWSROOM_PREMODERATE_NEWCOMERS", True)
 # Who may comment where an article does not say: "anyone", or "accounts" only.
 NEWSROOM_COMMENTERS = env_choice("NEWSROOM_COMMENTERS", ("anyone", "accounts"), "anyone")
 NEWSROOM_MAX_LINKS = env_int("NEWSROOM_MAX_LINKS", 2)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments import moderation
+from comments.admin.author_panel import AuthorPanelMixin
 from comments.admin.filters import (
     ArticleListFilter,
     ModerationActionForm,
@@ -36,7 +37,7 @@ def _bulk_action(name: str, function_name: str):
 
 
 @admin.register(Comment)
-class CommentAdmin(ThreadPageMixin, admin.ModelAdmin):
+class CommentAdmin(AuthorPanelMixin, ThreadPageMixin, admin.ModelAdmin):
     # What decides a verdict first, so it stays in view on a laptop screen.
     list_display = [
         "excerpt",
