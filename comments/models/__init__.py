@@ -5,8 +5,8 @@ from comments.models.participation import Reaction, Revision
 from comments.models.records import RejectedPost, Report
 
 __all__ = [
-    "Ban",
     "MAX_REPLY_DEPTH",
+    "Ban",
     "Comment",
     "CommentQuerySet",
     "DeskRules",
