@@ -113,9 +113,10 @@ def test_the_panel_costs_the_same_queries_however_much_the_author_wrote(
     user = make_reader("Prolific")
     article = make_article()
     comments = [post(article, author="", user=user) for __ in range(size)]
+    desk.get(change_url(comments[-1]))
 
-    # The change page's 11 (tests/test_admin_comment_page.py), the pending
-    # count in the header, the account, the counts by status and the latest five.
+    # The change page's (tests/test_admin_comment_page.py) with the account and
+    # its profile, the counts by status and the latest five: none per comment.
     with django_assert_num_queries(12):
         response = desk.get(change_url(comments[0]))
 

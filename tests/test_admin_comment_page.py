@@ -72,8 +72,9 @@ def test_the_change_page_costs_the_same_queries_however_big_the_thread(
     ContentType.objects.clear_cache()
 
     # session, user, the comment, user and group permissions, reports, ancestors,
-    # replies, the content type for "view on site", the article and the parent
-    with django_assert_num_queries(11):
+    # replies, the content type for "view on site", the article and the parent,
+    # the pending count in the header
+    with django_assert_num_queries(12):
         response = desk.get(change_url(middle))
 
     assert (len(response.context["ancestors"]), len(response.context["replies"])) == (size, size)

@@ -21,6 +21,7 @@ from comments.admin.filters import (
     ReportInline,
     snippet,
 )
+from comments.admin.queue_rows import DecisionFilter, QueueRowsMixin
 from comments.admin.thread_page import ThreadPageMixin
 from comments.models import Comment
 
@@ -37,10 +38,10 @@ def _bulk_action(name: str, function_name: str):
 
 
 @admin.register(Comment)
-class CommentAdmin(AuthorPanelMixin, ThreadPageMixin, admin.ModelAdmin):
+class CommentAdmin(QueueRowsMixin, AuthorPanelMixin, ThreadPageMixin, admin.ModelAdmin):
     # What decides a verdict first, so it stays in view on a laptop screen.
     list_display = [
-        "excerpt",
+        "text",
         "status",
         "moderation_reason",
         "report_count",
@@ -51,6 +52,7 @@ class CommentAdmin(AuthorPanelMixin, ThreadPageMixin, admin.ModelAdmin):
         "created",
     ]
     list_filter = [
+        DecisionFilter,
         "status",
         ("article", ArticleListFilter),
         "is_imported",
@@ -79,6 +81,11 @@ class CommentAdmin(AuthorPanelMixin, ThreadPageMixin, admin.ModelAdmin):
         "delete_selected",
     ]
     action_form = ModerationActionForm
+
+    class Media:
+        # The row buttons, keyboard and phone layout (README, "Moderating").
+        js = ["newsroom/desk.js"]
+        css = {"all": ["newsroom/desk.css"]}
     inlines = [ReportInline]
     fieldsets = [
         (
@@ -122,10 +129,6 @@ class CommentAdmin(AuthorPanelMixin, ThreadPageMixin, admin.ModelAdmin):
         if request.user.is_superuser:
             return self.readonly_fields
         return [*self.readonly_fields, *self.reader_words]
-
-    @admin.display(description=_("comment"))
-    def excerpt(self, comment):
-        return snippet(comment.body)
 
     @admin.display(description=_("author"), ordering="author_name")
     def author(self, comment):
