@@ -51,6 +51,8 @@ class CommentAdmin(QueueRowsMixin, AuthorPanelMixin, ThreadPageMixin, admin.Mode
         "depth",
         "created",
     ]
+    # The text is not a link: a long one opens in place, and links in it work.
+    list_display_links = ["status"]
     list_filter = [
         DecisionFilter,
         "status",

@@ -2,7 +2,8 @@
 // keyboard moves between rows (j/k) and acts on the current one (a/r/s).
 // Progressive enhancement only: without this file the buttons post their form
 // and the server redirects back to the same list.
-(function () {
+// The admin loads it in <head>, before the list exists.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
 
   var KEYS = { a: "approve", r: "remove", s: "spam" };
@@ -88,4 +89,4 @@
     if (!button || button.disabled) return;
     act(button).then(function () { select(current + 1); });
   });
-}());
+});
