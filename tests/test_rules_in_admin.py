@@ -112,3 +112,12 @@ def test_each_change_is_recorded_with_who_made_it_and_the_values(administrator):
 @pytest.mark.django_db
 def test_moderators_cannot_change_the_rules(desk):
     assert desk.get(f"{RULES}add/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_once_saved_the_add_form_leads_to_the_one_row(administrator):
+    administrator.post(f"{RULES}add/", FORM)
+
+    response = administrator.get(f"{RULES}add/")
+
+    assert response["Location"] == f"{RULES}1/change/"

@@ -21,19 +21,20 @@ class DeskRulesAdmin(admin.ModelAdmin):
     fields = [*_FIELDS, "changed_by", "changed_at"]
     readonly_fields = ["changed_by", "changed_at"]
 
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not DeskRules.objects.exists()
-
     def has_delete_permission(self, request, obj=None):
         # Without the row the environment's values would quietly return.
         return False
 
     def changelist_view(self, request, extra_context=None):
         # One row: the list is its form (the environment's values until first saved).
-        row = DeskRules.objects.filter(pk=DeskRules.SINGLETON).first()
-        if row is None:
-            return HttpResponseRedirect(reverse("admin:comments_deskrules_add"))
-        return HttpResponseRedirect(reverse("admin:comments_deskrules_change", args=[row.pk]))
+        if _saved():
+            return _change_form()
+        return HttpResponseRedirect(reverse("admin:comments_deskrules_add"))
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if _saved():
+            return _change_form()
+        return super().add_view(request, form_url, extra_context)
 
     def get_changeform_initial_data(self, request):
         first = DeskRules.from_settings()
@@ -57,6 +58,16 @@ class DeskRulesAdmin(admin.ModelAdmin):
             if name in form.changed_data
         ]
         return "; ".join(changes) or _("No change.")
+
+
+def _saved() -> bool:
+    return DeskRules.objects.filter(pk=DeskRules.SINGLETON).exists()
+
+
+def _change_form() -> HttpResponseRedirect:
+    return HttpResponseRedirect(
+        reverse("admin:comments_deskrules_change", args=[DeskRules.SINGLETON])
+    )
 
 
 def _shown(value) -> str:
