@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.newsroom import SECOND_SEED, log_in
+from tests.browser.newsroom import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,18 +23,21 @@ QUEUE = "/admin/comments/comment/"
 DONE = re.compile(r"\bdesk-done\b")
 
 
-def pending_comments(site, marker: str, count: int) -> None:
-    """``count`` pending comments holding ``marker``, on the second seed's article."""
+def pending_comments(site, marker: str, count: int) -> str:
+    """``count`` pending comments holding ``marker``, on an article of their own
+    (the seeds keep their shape for the other journeys); its slug."""
     site.manage(
         "shell", "-c",
         "from articles.models import Article\n"
         "from comments import posting\n"
-        f"article = Article.objects.get(title={SECOND_SEED!r})\n"
+        f"article = Article.objects.create(title='Desk {marker}', slug='desk-{marker}',\n"
+        "    body='An article for the desk journeys.')\n"
         f"for n in range({count}):\n"
         "    posting.comment_create(article=article, parent=None, author_name='Queued',\n"
         f"        body=f'{marker} number {{n}}: a point worth a moderator reading it.',\n"
         "        status='pending')\n",
     )
+    return f"desk-{marker}"
 
 
 def count_of(site, **lookups) -> int:
@@ -63,8 +66,7 @@ def test_moderator_works_the_queue_by_keyboard_bans_a_guest_and_an_admin_blocks_
 ):
     admin = moderator_page
     marker = f"desk{secrets.token_hex(4)}"
-    pending_comments(site, marker, 50)
-    slug = site.article(SECOND_SEED)["slug"]
+    slug = pending_comments(site, marker, 50)
 
     # 1. Fifty pending comments, keyboard alone, no page load per action.
     admin.goto(f"{QUEUE}?q={marker}")
