@@ -162,7 +162,8 @@ def test_the_article_list_counts_comments_by_status_and_links_the_queue(desk):
     for status, count in [("published", 3), ("pending", 2), ("removed", 1), ("spam", 0)]:
         link = f"{QUEUE}?article__id__exact={article.pk}&amp;status__exact={status}"
         assert f'class="field-{status}"><a href="{link}">{count}</a><' in row
-    assert f'<a href="{QUEUE}?article__id__exact={article.pk}">All comments</a>' in row
+    every = f"{QUEUE}?article__id__exact={article.pk}&amp;queue=all"
+    assert f'<a href="{every}">All comments</a>' in row
     assert queue(desk, article__id__exact=article.pk, status__exact="pending") == list(
         Comment.objects.filter(status=S.PENDING).order_by("-created")
     )

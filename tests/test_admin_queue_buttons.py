@@ -10,20 +10,23 @@ from pytest_django.asserts import assertContains, assertRedirects
 
 from comments import moderation
 from comments.models import Report
-from tests.helpers import QUEUE, QUEUE_ALL, S, change_url, make_article, post, queue, reload
+from tests.helpers import (
+    QUEUE,
+    QUEUE_ALL,
+    S,
+    change_url,
+    make_article,
+    moderate,
+    post,
+    queue,
+    reload,
+)
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
 
 def moderate_url(comment) -> str:
     return f"{QUEUE}{comment.pk}/moderate/"
-
-
-def reported(comment, times):
-    for n in range(times):
-        moderation.report_create(
-            comment=comment, reason=Report.Reason.SPAM, ip_address=f"10.0.0.{n}"
-        )
 
 
 @pytest.mark.django_db
@@ -44,6 +47,17 @@ def test_the_queue_opens_on_pending_and_over_reported_comments_with_all_one_clic
     assert set(opened.context["cl"].result_list) == {pending, loud}
     assertContains(opened, 'href="?queue=all"')
     assert set(queue(desk)) == {pending, quiet, loud}
+
+
+@pytest.mark.django_db
+def test_a_link_to_one_status_shows_that_status_whatever_the_default(desk):
+    article = make_article()
+    removed = post(article)
+    moderate(removed, "remove")
+
+    response = desk.get(QUEUE, {"article__id__exact": article.pk, "status__exact": "removed"})
+
+    assert list(response.context["cl"].result_list) == [removed]
 
 
 @pytest.mark.django_db

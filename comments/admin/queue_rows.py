@@ -32,23 +32,28 @@ class DecisionFilter(admin.SimpleListFilter):
     parameter_name = "queue"
     ALL = "all"
 
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        # A link to one status (the articles' counts) says what to show by itself.
+        self.status_chosen = "status__exact" in params
+
     def lookups(self, request, model_admin):
         return [(self.ALL, _("All"))]
 
     def choices(self, changelist):
         yield {
-            "selected": self.value() is None,
+            "selected": self.value() is None and not self.status_chosen,
             "query_string": changelist.get_query_string(remove=[self.parameter_name]),
             "display": _("Needs a decision"),
         }
         yield {
-            "selected": self.value() == self.ALL,
+            "selected": self.value() == self.ALL or self.status_chosen,
             "query_string": changelist.get_query_string({self.parameter_name: self.ALL}),
             "display": _("All"),
         }
 
     def queryset(self, request, queryset):
-        if self.value() == self.ALL:
+        if self.value() == self.ALL or self.status_chosen:
             return queryset
         needs = Q(status=Comment.Status.PENDING)
         threshold = desk_rules.current().report_threshold
