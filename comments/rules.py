@@ -103,7 +103,9 @@ def screen(
 
     Rules come from the admin's posting rules (``comments.desk_rules``).
     """
-    bans.check_not_banned(user=user, email=email, ip_address=ip_address)
+    # A signed-in reader's form has no email field: their account's address is theirs.
+    account_email = getattr(user, "email", "") if user is not None else ""
+    bans.check_not_banned(user=user, email=email or account_email, ip_address=ip_address)
     rules = desk_rules.current()
     text = f"{author_name}\n{body}"
     blocked = find_word(text, rules.blocked_words)

@@ -58,6 +58,17 @@ def test_a_suspended_account_is_told_when_the_suspension_ends(client):
 
 
 @pytest.mark.django_db
+def test_a_banned_email_also_refuses_the_account_holding_it(client):
+    user = make_reader("Ada", email="ada@example.com")
+    ban(email="ADA@example.com")
+    client.force_login(user)
+
+    response = submit(client, make_article(), "Through my account.")
+
+    assertContains(response, "You cannot post comments here.", status_code=400)
+
+
+@pytest.mark.django_db
 def test_a_permanent_ban_says_so_without_an_end(reader):
     ban(email="gone@example.com", until=None)
 
