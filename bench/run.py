@@ -147,6 +147,8 @@ class Bench:
             "BENCH_STATIC_ROOT": str(folder / "static"),
             # Replies come from one address, far faster than readers post.
             "NEWSROOM_POSTS_PER_MINUTE": "0",
+            # Each reply is a first-time guest's: published, as before trust rules.
+            "NEWSROOM_PREMODERATE_NEWCOMERS": "0",
         }
 
     def run(self) -> list[list[str]]:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.pagecache import discussion_changed
-from comments import rules
+from comments import bans, rules
 from comments.locks import lock_comment
 from comments.models import Comment, RejectedPost, Revision
 from comments.posting import check_flood
@@ -79,10 +79,16 @@ def comment_revise(
     """
     try:
         verdict = rules.screen(
-            article=comment.article, body=body, author_name=comment.author_name, user=comment.user
+            article=comment.article,
+            body=body,
+            author_name=comment.author_name,
+            user=comment.user,
+            email=comment.email,
+            # Where the edit comes from: a banned address edits nothing either.
+            ip_address=ip_address,
         )
     except ValidationError as refusal:
-        if refusal.code == "blocked":
+        if refusal.code in ("blocked", "banned"):
             _reject(comment, body, refusal, ip_address, posts_per_minute)
         raise
     return _revise(comment.pk, body, verdict, editor, ip_address, posts_per_minute)
@@ -137,9 +143,15 @@ def _reject(comment, body, refusal, ip_address, posts_per_minute) -> None:
         user=comment.user,
         body=body,
         ip_address=ip_address,
-        reason=_("An edit of comment %(pk)d contains the blocked word “%(word)s”.")
-        % {"pk": comment.pk, **refusal.params},
+        reason=_("An edit of comment %(pk)d: %(reason)s")
+        % {"pk": comment.pk, "reason": _refusal_reason(refusal)},
     )
+
+
+def _refusal_reason(refusal: ValidationError) -> str:
+    if refusal.code == "banned":
+        return bans.rejection_reason(refusal.params)
+    return _("contains the blocked word “%(word)s”.") % refusal.params
 
 
 @transaction.atomic

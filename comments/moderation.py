@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.admin.models import DELETION, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from articles.pagecache import discussion_changed, discussions_changed
+from comments import desk_rules
 from comments.history import log_changes
 from comments.locks import Namespace, lock_thread_of, name_lock
 from comments.models import Comment, Report
@@ -190,7 +190,7 @@ def report_create(
     report.save()
     Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
     comment.refresh_from_db(fields=["report_count", "status", "moderated_at"])
-    threshold = settings.NEWSROOM_REPORT_THRESHOLD
+    threshold = desk_rules.current().report_threshold
     if not threshold or comment.status != Comment.Status.PUBLISHED:
         return report
     reports = comment.reports.all()

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from comments import bans, desk_rules, trust
 from comments.models import Comment
 
 # Held for a watched word: the moderators' reason, which names the word.
@@ -89,32 +90,51 @@ def awaits_verification(user) -> bool:
     )
 
 
-def screen(*, article, body: str, author_name: str = "", user=None) -> Verdict:
+def screen(
+    *,
+    article,
+    body: str,
+    author_name: str = "",
+    user=None,
+    email: str = "",
+    ip_address: str | None = None,
+) -> Verdict:
+    """Publish, hold (a Verdict) or refuse (ValidationError: ``banned``, ``blocked``).
+
+    Rules come from the admin's posting rules (``comments.desk_rules``).
+    """
+    # A signed-in reader's form has no email field: their account's address is theirs.
+    account_email = getattr(user, "email", "") if user is not None else ""
+    bans.check_not_banned(user=user, email=email or account_email, ip_address=ip_address)
+    rules = desk_rules.current()
     text = f"{author_name}\n{body}"
-    blocked = find_word(text, settings.NEWSROOM_BLOCKED_WORDS)
+    blocked = find_word(text, rules.blocked_words)
     if blocked:
         # The reader is not told which word: that would teach a spammer what
         # to change. The moderators' record keeps it (``params``).
         raise ValidationError(
             _("This comment cannot be posted."), code="blocked", params={"word": blocked}
         )
-    watched = find_word(text, settings.NEWSROOM_WATCHED_WORDS)
+    watched = find_word(text, rules.watched_words)
     if watched:
         return Verdict(
             Comment.Status.PENDING,
             _(_WATCHED) % {"word": watched},
         )
     links = len(_LINK.findall(body))
-    if links > settings.NEWSROOM_MAX_LINKS:
+    if links > rules.max_links:
         return Verdict(
             Comment.Status.PENDING,
             _("Contains %(links)d links (more than %(limit)d).")
-            % {"links": links, "limit": settings.NEWSROOM_MAX_LINKS},
+            % {"links": links, "limit": rules.max_links},
         )
-    if settings.NEWSROOM_PREMODERATION:
+    if rules.premoderation:
         return Verdict(Comment.Status.PENDING, _("Pre-moderation is on for the whole site."))
     if article.premoderation:
         return Verdict(Comment.Status.PENDING, _("Pre-moderation is on for this article."))
+    held = trust.hold_reason(user=user, email=email, ip_address=ip_address)
+    if held:
+        return Verdict(Comment.Status.PENDING, held)
     # Last: verifying publishes only comments held for this reason, never
     # one the moderators must see first.
     if user is not None and awaits_verification(user):

@@ -11,7 +11,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.models import Article
-from comments import moderation, posting, rules, selectors, sessions
+from comments import bans, desk_rules, moderation, posting, rules, selectors, sessions
 from comments.context import comment_context
 from comments.discussion import reader_own
 from comments.forms import CommentForm, ReportForm
@@ -108,7 +108,7 @@ def _accept(request, article, parent, form):
         "email": data.get("email", ""),
         "user": request.user if request.user.is_authenticated else None,
         "ip_address": ip,
-        "posts_per_minute": settings.NEWSROOM_POSTS_PER_MINUTE,
+        "posts_per_minute": desk_rules.current().posts_per_minute,
     }
     try:
         comment = _screen_and_save(post)
@@ -117,7 +117,7 @@ def _accept(request, article, parent, form):
             "post rejected on %s from %s (%s): %s",
             request.path, ip, error.code, " ".join(error.messages),
         )
-        form.add_error("body" if error.code in {"blocked", "flood"} else None, error)
+        form.add_error("body" if error.code in {"banned", "blocked", "flood"} else None, error)
         return None
     sessions.remember_poster(request, comment)
     if comment.moderation_reason == str(rules.UNVERIFIED):
@@ -141,11 +141,15 @@ def _screen_and_save(post: dict) -> Comment:
             body=post["body"],
             author_name=post["author_name"],
             user=post["user"],
+            email=post["email"],
+            ip_address=post["ip_address"],
         )
     except ValidationError as refusal:
         if refusal.code == "blocked":
             reason = _("Contains the blocked word “%(word)s”.") % refusal.params
             posting.post_reject(**post, reason=reason)
+        elif refusal.code == "banned":
+            posting.post_reject(**post, reason=bans.rejection_reason(refusal.params))
         raise
     return posting.comment_create(**post, status=verdict.status, moderation_reason=verdict.reason)
 

@@ -278,6 +278,8 @@ NEWSROOM_POSTS_PER_MINUTE = env_int("NEWSROOM_POSTS_PER_MINUTE", 5)
 NEWSROOM_PREMODERATION = env_bool("NEWSROOM_PREMODERATION", False)
 # Seconds after posting during which a reader may edit their comment.
 NEWSROOM_EDIT_WINDOW = env_int("NEWSROOM_EDIT_WINDOW", 900)
+# A new account's or guest's first comment waits until one is approved (comments.trust).
+NEWSROOM_PREMODERATE_NEWCOMERS = env_bool("NEWSROOM_PREMODERATE_NEWCOMERS", True)
 # Who may comment where an article does not say: "anyone", or "accounts" only.
 NEWSROOM_COMMENTERS = env_choice("NEWSROOM_COMMENTERS", ("anyone", "accounts"), "anyone")
 NEWSROOM_MAX_LINKS = env_int("NEWSROOM_MAX_LINKS", 2)

@@ -23,5 +23,9 @@ if os.environ.get("DJANGO_TEST_DB_NAME"):
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 
+# Most tests post as a reader seen for the first time and expect the comment
+# published; tests/test_trust.py turns newcomers' pre-moderation on.
+NEWSROOM_PREMODERATE_NEWCOMERS = False
+
 # Mail stays in memory (django.core.mail.outbox); tests that need SMTP say so.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -29,7 +29,10 @@ def _fresh_cache():
     threads from one test would otherwise answer the next."""
     from django.core.cache import cache
 
+    from comments import desk_rules
+
     cache.clear()
+    desk_rules.forget()
 
 
 @pytest.fixture

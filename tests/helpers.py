@@ -212,6 +212,8 @@ def make_reader(name: str, *, email: str = "", password: str | None = None, veri
 
 S = Comment.Status
 QUEUE = "/admin/comments/comment/"
+# The queue of every status, one click from its default ("Needs a decision").
+QUEUE_ALL = f"{QUEUE}?queue=all"
 
 
 def change_url(comment) -> str:
@@ -219,15 +221,17 @@ def change_url(comment) -> str:
 
 
 def queue(client, **params):
-    """The comments on the queue page, in the order shown."""
-    response = client.get(QUEUE, params)
+    """The comments on the queue page, in the order shown: of every status (its
+    "All" choice) unless ``params`` choose the default ``queue``."""
+    response = client.get(QUEUE, {"queue": "all", **params})
     assert response.status_code == 200
     return list(response.context["cl"].result_list)
 
 
 def bulk(client, action, comments, **extra):
+    """A bulk action on ``comments`` chosen on the queue's "All" view."""
     return client.post(
-        QUEUE,
+        QUEUE_ALL,
         {"action": action, "index": "0", "_selected_action": [c.pk for c in comments], **extra},
         follow=True,
     )

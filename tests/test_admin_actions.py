@@ -6,7 +6,18 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from comments.admin import CommentAdmin
 from comments.models import Comment
-from tests.helpers import QUEUE, S, bulk, change_url, create_tree, make_article, post, queue, reload
+from tests.helpers import (
+    QUEUE,
+    QUEUE_ALL,
+    S,
+    bulk,
+    change_url,
+    create_tree,
+    make_article,
+    post,
+    queue,
+    reload,
+)
 
 # Bulk actions
 
@@ -167,13 +178,13 @@ def test_the_delete_action_refuses_a_selection_with_replies(admin_client):
     tree = create_tree()
 
     response = admin_client.post(
-        QUEUE,
+        QUEUE_ALL,
         {"action": "delete_selected", "index": "0",
          "_selected_action": [tree.root.pk, tree.other.pk]},
         follow=True,
     )
     confirmed = admin_client.post(
-        QUEUE,
+        QUEUE_ALL,
         {"action": "delete_selected", "post": "yes",
          "_selected_action": [tree.root.pk, tree.other.pk]},
         follow=True,
@@ -190,10 +201,10 @@ def test_the_delete_action_deletes_comments_without_replies(admin_client, assert
     leaves = [tree.grandchild.pk, tree.child2.pk, tree.other.pk]
 
     confirm = admin_client.post(
-        QUEUE, {"action": "delete_selected", "index": "0", "_selected_action": leaves}
+        QUEUE_ALL, {"action": "delete_selected", "index": "0", "_selected_action": leaves}
     )
     admin_client.post(
-        QUEUE, {"action": "delete_selected", "post": "yes", "_selected_action": leaves}
+        QUEUE_ALL, {"action": "delete_selected", "post": "yes", "_selected_action": leaves}
     )
 
     assertContains(confirm, "Are you sure")

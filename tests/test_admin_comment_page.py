@@ -76,8 +76,8 @@ def test_the_change_page_costs_the_same_queries_however_big_the_thread(
 
     # session, user, the comment, user and group permissions, reports, ancestors,
     # replies, revisions (with their editors), the content type for "view on
-    # site", the article and the parent
-    with django_assert_num_queries(12):
+    # site", the article and the parent, the pending count in the header
+    with django_assert_num_queries(13):
         response = desk.get(change_url(middle))
 
     assert (len(response.context["ancestors"]), len(response.context["replies"])) == (size, size)

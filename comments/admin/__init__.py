@@ -5,7 +5,7 @@ Every status change, edit and delete goes through ``comments.moderation``, so
 the admin records moderation exactly as the public views and the import do.
 """
 
-from comments.admin import articles, records, users
+from comments.admin import articles, bans, desk_rules, records, users
 from comments.admin.comments import CommentAdmin
 
-__all__ = ["CommentAdmin", "articles", "records", "users"]
+__all__ = ["CommentAdmin", "articles", "bans", "desk_rules", "records", "users"]

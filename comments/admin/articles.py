@@ -105,4 +105,6 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("queue"))
     def queue(self, article):
-        return format_html('<a href="{}">{}</a>', queue_url(article), _("All comments"))
+        # Of every status: past the queue's default of what needs a decision.
+        every = f"{queue_url(article)}&queue=all"
+        return format_html('<a href="{}">{}</a>', every, _("All comments"))

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from comments import moderation
 from comments.admin.featuring import FeaturingMixin
+from comments.admin.author_panel import AuthorPanelMixin
 from comments.admin.filters import (
     ArticleListFilter,
     ModerationActionForm,
@@ -21,6 +22,7 @@ from comments.admin.filters import (
     ReportInline,
     snippet,
 )
+from comments.admin.queue_rows import DecisionFilter, QueueRowsMixin
 from comments.admin.thread_page import ThreadPageMixin
 from comments.models import Comment
 
@@ -37,10 +39,12 @@ def _bulk_action(name: str, function_name: str):
 
 
 @admin.register(Comment)
-class CommentAdmin(ThreadPageMixin, FeaturingMixin, admin.ModelAdmin):
+class CommentAdmin(
+    QueueRowsMixin, AuthorPanelMixin, ThreadPageMixin, FeaturingMixin, admin.ModelAdmin
+):
     # What decides a verdict first, so it stays in view on a laptop screen.
     list_display = [
-        "excerpt",
+        "text",
         "status",
         "moderation_reason",
         "report_count",
@@ -50,7 +54,10 @@ class CommentAdmin(ThreadPageMixin, FeaturingMixin, admin.ModelAdmin):
         "depth",
         "created",
     ]
+    # The text is not a link: a long one opens in place, and links in it work.
+    list_display_links = ["status"]
     list_filter = [
+        DecisionFilter,
         "status",
         ("article", ArticleListFilter),
         "is_imported",
@@ -81,6 +88,11 @@ class CommentAdmin(ThreadPageMixin, FeaturingMixin, admin.ModelAdmin):
         "delete_selected",
     ]
     action_form = ModerationActionForm
+
+    class Media:
+        # The row buttons, keyboard and phone layout (README, "Moderating").
+        js = ["newsroom/desk.js"]
+        css = {"all": ["newsroom/desk.css"]}
     inlines = [ReportInline]
     fieldsets = [
         (
@@ -125,10 +137,6 @@ class CommentAdmin(ThreadPageMixin, FeaturingMixin, admin.ModelAdmin):
         if request.user.is_superuser:
             return self.readonly_fields
         return [*self.readonly_fields, *self.reader_words]
-
-    @admin.display(description=_("comment"))
-    def excerpt(self, comment):
-        return snippet(comment.body)
 
     @admin.display(description=_("author"), ordering="author_name")
     def author(self, comment):

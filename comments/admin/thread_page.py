@@ -5,15 +5,27 @@ from django.contrib import messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from comments import moderation, revisions
 from comments.models import Comment
+
+
+def next_pending(comment: Comment) -> Comment | None:
+    """The pending comment after ``comment`` in the queue's order (newest first),
+    else the newest."""
+    pending = (
+        Comment.objects.filter(status=Comment.Status.PENDING)
+        .exclude(pk=comment.pk)
+        .order_by("-created", "-pk")
+    )
+    return pending.filter(created__lte=comment.created).first() or pending.first()
 
 
 class ThreadPageMixin:
@@ -73,33 +85,51 @@ class ThreadPageMixin:
         return context
 
     def moderate_view(self, request, object_id):
+        """One comment's action from its page (``and_next``: then open the next
+        pending comment) or from a queue row (back to ``next``, the list's URL; JSON
+        for desk.js)."""
         comment = self.get_object(request, unquote(object_id))
         if comment is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_moderate_permission(request):
             raise PermissionDenied
-        action = moderation.ACTIONS.get(request.POST.get("action", ""))
+        name = request.POST.get("action") or request.POST.get("and_next", "")
+        action = moderation.ACTIONS.get(name)
         if action is None:
             self.message_user(request, _("Choose an action."), messages.ERROR)
             return HttpResponseRedirect(self.change_url(request, comment))
         changed = moderation.comments_moderate(
             Comment.objects.filter(pk=comment.pk),
-            action=request.POST["action"],
+            action=name,
             moderator=request.user,
             reason=request.POST.get("reason", ""),
         )
         if changed:
-            self.message_user(
-                request, _("Comment %(done)s.") % {"done": action.done}, messages.SUCCESS
-            )
+            text, level = _("Comment %(done)s.") % {"done": action.done}, messages.SUCCESS
         else:
-            self.message_user(
-                request,
-                _("Nothing changed: a comment that is %(status)s cannot be %(done)s.")
-                % {"status": comment.get_status_display().lower(), "done": action.done},
-                messages.WARNING,
-            )
-        return HttpResponseRedirect(self.change_url(request, comment))
+            text = _("Nothing changed: a comment that is %(status)s cannot be %(done)s.") % {
+                "status": comment.get_status_display().lower(), "done": action.done,
+            }
+            level = messages.WARNING
+        if request.headers.get("Accept", "").startswith("application/json"):
+            return JsonResponse({"changed": bool(changed), "message": text})
+        self.message_user(request, text, level)
+        return HttpResponseRedirect(self._after_moderation(request, comment))
+
+    def _after_moderation(self, request, comment) -> str:
+        changelist = reverse("admin:comments_comment_changelist")
+        if request.POST.get("and_next"):
+            following = next_pending(comment)
+            if following is None:
+                return self.preserving_filters(request, changelist)
+            return self.change_url(request, following)
+        back = request.POST.get("next", "")
+        # Only back to the queue, on this site: never an address a form could forge.
+        if back.startswith(changelist) and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return back
+        return self.change_url(request, comment)
 
     def delete_thread_view(self, request, object_id):
         comment = self.get_object(request, unquote(object_id))

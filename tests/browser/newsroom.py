@@ -198,6 +198,8 @@ def server_env(database_url: str, static_root: Path, mail_folder: Path) -> dict[
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_HTTPS": "0",
         "NEWSROOM_POSTS_PER_MINUTE": "0",
+        # The journeys post as first-time guests and expect to see their comments.
+        "NEWSROOM_PREMODERATE_NEWCOMERS": "0",
         "NEWSROOM_TEST_STATIC_ROOT": str(static_root),
         "EMAIL_URL": mail_folder.as_uri(),
     }
