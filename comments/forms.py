@@ -26,6 +26,10 @@ class CommentForm(forms.Form):
         max_length=Comment._meta.get_field("email").max_length,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    notify = forms.BooleanField(
+        label=_("Email me replies (we first mail you a link to confirm the address)"),
+        required=False,
+    )
     body = forms.CharField(
         label=_("Comment"),
         max_length=settings.NEWSROOM_MAX_BODY_LENGTH,
@@ -43,7 +47,7 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         if user is not None and user.is_authenticated:
             # The account's display name is the name; its address is known.
-            del self.fields["name"], self.fields["email"]
+            del self.fields["name"], self.fields["email"], self.fields["notify"]
         # Browsers must not truncate a long paste silently: the server says
         # how long it is instead, and keeps the text.
         self.fields["body"].widget.attrs.pop("maxlength", None)
@@ -68,6 +72,18 @@ class CommentForm(forms.Form):
                 params={"name": name},
             )
         return name
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("notify") and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error(
+                "email",
+                forms.ValidationError(
+                    _("Enter your email address to be mailed replies, or untick the box."),
+                    code="required_for_notify",
+                ),
+            )
+        return cleaned
 
     def clean_body(self):
         body = _plain(self.cleaned_data["body"]).strip()

@@ -26,6 +26,7 @@ class Namespace(IntEnum):
     FLOOD = 0x4E58
     REPORTS = 0x4E59
     SEED_FILE = 0x4E5A
+    NOTIFY = 0x4E5B
 
 
 def tree_write_lock(*tree_ids: int | None) -> None:

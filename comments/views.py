@@ -11,7 +11,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.models import Article
-from comments import moderation, posting, rules, selectors, sessions
+from comments import moderation, notify, posting, rules, selectors, sessions
 from comments.forms import CommentForm, ReportForm
 from comments.models import Comment
 from comments.rendering import render_thread
@@ -118,6 +118,12 @@ def _accept(request, article, parent, form):
         form.add_error("body" if error.code in {"blocked", "flood"} else None, error)
         return None
     sessions.remember_poster(request, comment)
+    if data.get("notify") and notify.guest_opt_in(email=data["email"]):
+        messages.info(
+            request,
+            _("To be mailed replies, follow the link we sent to %(email)s.")
+            % {"email": data["email"]},
+        )
     if comment.moderation_reason == str(rules.UNVERIFIED):
         messages.info(
             request,

@@ -53,6 +53,17 @@ def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Networ
     return networks
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    try:
+        number = float(value) if value else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+    if not 0 <= number < float("inf"):
+        raise ImproperlyConfigured(f"{name} must be zero or more, not {value!r}")
+    return number
+
+
 def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     value = os.environ.get(name, "").strip().lower() or default
     if value not in choices:
@@ -87,6 +98,8 @@ INSTALLED_APPS = [
     "mptt",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "readers",
     "comments",
@@ -225,6 +238,14 @@ LOGGING = {
 # (newsroom/email_url.py; README, "Accounts"). Unset, it is Django's default.
 globals().update(parse_email_url(os.environ.get("EMAIL_URL", "") or "smtp://localhost:25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "") or "webmaster@localhost"
+# Without a timeout a mail server that stops answering holds a request, or the
+# notification worker, forever; the worker retries what timed out.
+EMAIL_TIMEOUT = 10
+
+# Background tasks (django-tasks, Django 6's django.tasks backported): the
+# database backend, run by `manage.py db_worker` (`make run` starts one). README,
+# "Notifications", shows the Redis settings (django-tasks-rq).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Reader accounts (django-allauth): see README, "Accounts" and "Security".
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -285,3 +306,13 @@ NEWSROOM_BULK_ACTION_LIMIT = env_int("NEWSROOM_BULK_ACTION_LIMIT", 100_000)
 # a proxy on gunicorn's Unix socket, whose requests carry no peer address.
 NEWSROOM_TRUSTED_PROXIES = env_networks("NEWSROOM_TRUSTED_PROXIES")
 NEWSROOM_TRUST_UNIX_SOCKET = "unix" in env_list("NEWSROOM_TRUSTED_PROXIES", "")
+# Where the site is reached from outside: mail's links are absolute from it.
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").strip().rstrip("/") or (
+    "http://127.0.0.1:8000"
+)
+# Reply notifications: at most one message per reader per thread in this many
+# minutes (decimals allowed); the first goes at once, later ones wait and go together.
+NEWSROOM_NOTIFY_MINUTES = env_float("NEWSROOM_NOTIFY_MINUTES", 10)
+# How long a worker may take over one message before another may send it in its
+# place (a worker killed mid-send leaves its claim behind): well above EMAIL_TIMEOUT.
+NEWSROOM_NOTIFY_LEASE_SECONDS = env_int("NEWSROOM_NOTIFY_LEASE_SECONDS", 120)

@@ -25,3 +25,6 @@ WHITENOISE_USE_FINDERS = True
 
 # Mail stays in memory (django.core.mail.outbox); tests that need SMTP say so.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Tasks are kept, not run: tests run the ones they mean to (tests/notifications).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

@@ -1,4 +1,5 @@
 from comments.models.comment import MAX_REPLY_DEPTH, Comment, CommentQuerySet
+from comments.models.notifications import GuestAddress, Notification
 from comments.models.participation import Reaction, Revision
 from comments.models.records import RejectedPost, Report
 
@@ -6,6 +7,8 @@ __all__ = [
     "MAX_REPLY_DEPTH",
     "Comment",
     "CommentQuerySet",
+    "GuestAddress",
+    "Notification",
     "Reaction",
     "RejectedPost",
     "Report",
