@@ -6,7 +6,6 @@ DJANGO_HTTPS=0 says the site is served over plain HTTP (as `make run` does
 on 127.0.0.1).
 """
 
-import ipaddress
 import os
 from pathlib import Path
 
@@ -14,61 +13,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from newsroom.email_url import parse_email_url
+from newsroom.env import env_bool, env_choice, env_float, env_int, env_list, env_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    try:
-        return int(value) if value else default
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    """Comma-separated addresses or networks (``10.0.0.1``, ``10.0.0.0/8``, ``fd00::/8``);
-    the word ``unix`` (a peer on a Unix socket) is read by ``env_list`` alone."""
-    networks = []
-    for item in env_list(name, ""):
-        if item == "unix":
-            continue
-        try:
-            networks.append(ipaddress.ip_network(item))
-        except ValueError as error:
-            raise ImproperlyConfigured(
-                f"{name}: {item!r} is not an IP address or network ({error})"
-            ) from None
-    return networks
-
-
-def env_float(name: str, default: float) -> float:
-    value = os.environ.get(name, "").strip()
-    try:
-        number = float(value) if value else default
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
-    if not 0 <= number < float("inf"):
-        raise ImproperlyConfigured(f"{name} must be zero or more, not {value!r}")
-    return number
-
-
-def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
-    value = os.environ.get(name, "").strip().lower() or default
-    if value not in choices:
-        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
-    return value
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
