@@ -41,3 +41,32 @@ def tasks(django_capture_on_commit_callbacks):
     backend.clear()
     yield Queue(backend, django_capture_on_commit_callbacks)
     backend.clear()
+
+
+# The load suite's databases (a SQLite file, or a scratch PostgreSQL database).
+from tests.load.conftest import databases, load_db, migrated_template  # noqa: E402, F401
+from tests.notifications.live import Live  # noqa: E402
+from tests.notifications.mailbox import Mailbox  # noqa: E402
+
+
+@pytest.fixture
+def live(load_db):  # noqa: F811
+    """A database with an article ("breaking") and a moderator ("desk"), a real SMTP
+    server and the settings a worker and the posters share; the test starts the worker."""
+    load_db.tool("setup")
+    mailbox = Mailbox()
+    mailbox.start()
+    harness = Live(
+        load_db,
+        mailbox,
+        {
+            "EMAIL_URL": mailbox.url,
+            "NEWSROOM_NOTIFY_MINUTES": "0.25",
+            "NEWSROOM_NOTIFY_LEASE_SECONDS": "3",
+        },
+    )
+    try:
+        yield harness
+    finally:
+        harness.stop_worker()
+        mailbox.stop()
