@@ -130,9 +130,12 @@ def _retry_or_fail(recipient, thread, token, rows, error) -> str:
             recipient, attempts, message,
         )
         raise DeliveryFailed(message) from error
-    # Released, so the window does not count a message that never went.
-    claimed.update(claim="", claimed_at=None, last_error=message)
     delay = timedelta(seconds=FIRST_RETRY_SECONDS * 2 ** (attempts - 1))
+    # Released, so the window does not count a message that never went, and not due
+    # before the retry, so neither the sweep nor a newer reply's task takes it early.
+    claimed.update(
+        claim="", claimed_at=None, last_error=message, due_at=timezone.now() + delay
+    )
     logger.warning(
         "notification to %s failed (attempt %d), retrying in %s: %s",
         recipient, attempts, delay, message,

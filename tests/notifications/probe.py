@@ -2,9 +2,10 @@
 ``python -m tests.notifications.probe COMMAND [ARGS]`` (see tests/load/dbtool.py
 for why: the pytest process is bound to its own test database). Prints JSON.
 
-    reader NAME EMAIL              a reader with a verified address: its user id
-    comment USER_ID                a comment by that reader on "breaking": its id
+    readers N                      N readers with verified addresses, each with a comment
+                                   on "breaking": {address: [user id, comment id]}
     replies PARENT_ID N [pending]  N guests' replies to it, one transaction each: their ids
+    reply-to ID...                 one guest's reply to each
     approve ID...                  a moderator approves them
     state                          every notification, and the tasks not finished
 """
@@ -28,16 +29,26 @@ def main(command: str, *args: str):
     from comments.models import Comment, Notification
     from readers.services import profile_create
 
-    if command == "reader":
-        name, address = args
-        user = get_user_model().objects.create_user(name.lower(), email=address)
-        profile_create(user=user, display_name=name)
-        EmailAddress.objects.create(user=user, email=address, verified=True, primary=True)
-        return user.pk
-    if command == "comment":
-        user = get_user_model().objects.get(pk=int(args[0]))
+    if command == "readers":
         article = Article.objects.get(slug="breaking")
-        return posting.comment_create(article=article, parent=None, body="Opinion.", user=user).pk
+        made = {}
+        for n in range(int(args[0])):
+            address = f"reader{n}@example.com"
+            user = get_user_model().objects.create_user(f"reader{n}", email=address)
+            profile_create(user=user, display_name=f"Reader {n}")
+            EmailAddress.objects.create(user=user, email=address, verified=True, primary=True)
+            comment = posting.comment_create(article=article, parent=None, body="Hm.", user=user)
+            made[address] = [user.pk, comment.pk]
+        return made
+    if command == "reply-to":
+        parents = Comment.objects.filter(pk__in=[int(pk) for pk in args])
+        return [
+            posting.comment_create(
+                article=parent.article, parent=parent, author_name="Bob",
+                body=f"Reply number 0 to {parent.pk}.",
+            ).pk
+            for parent in parents
+        ]
     if command == "replies":
         parent = Comment.objects.get(pk=int(args[0]))
         status = args[2] if len(args) > 2 else "published"

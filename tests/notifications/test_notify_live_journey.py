@@ -65,15 +65,14 @@ def test_a_reply_mails_its_parents_author_once_and_one_click_unsubscribes(live):
 
 def test_a_held_reply_sends_nothing_until_a_moderator_approves_it(live):
     live.start_worker()
-    ada = live.probe("reader", "Ada", ADA)
-    parent = live.probe("comment", ada)
+    (address, (reader, parent)), = live.probe("readers", 1).items()
     held = live.probe("replies", parent, 1, "pending")
 
     time.sleep(2)
     assert live.notifications() == []
-    assert live.mailbox.to(ADA) == []
+    assert live.mailbox.to(address) == []
 
     live.probe("approve", *held)
-    live.mailbox.wait_for(1, address=ADA, seconds=MAIL_SECONDS)
-    assert f"Reply number 0 to {parent}." in text_of(live.mailbox.to(ADA)[0])
-    assert live.wait_settled(seconds=MAIL_SECONDS) == [[f"user:{ada}", "sent", 1]]
+    live.mailbox.wait_for(1, address=address, seconds=MAIL_SECONDS)
+    assert f"Reply number 0 to {parent}." in text_of(live.mailbox.to(address)[0])
+    assert live.wait_settled(seconds=MAIL_SECONDS) == [[f"user:{reader}", "sent", 1]]
