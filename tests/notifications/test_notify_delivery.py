@@ -131,3 +131,17 @@ def test_smtp_errors_are_retried_with_a_doubling_delay_then_marked_failed_and_lo
     assert (row.status, row.attempts) == (S.FAILED, notification_tasks.MAX_ATTEMPTS)
     assert "failed after 8 attempts" in caplog.text
     assert mail.outbox == []
+
+
+def test_failed_notifications_are_listed_in_the_admin_with_their_last_error(parent, admin_client):
+    reply = post(parent.article, parent, body="Lost.", author="Bob")
+    failed = Notification.objects.get(comment=reply)
+    Notification.objects.filter(pk=failed.pk).update(
+        status=S.FAILED, attempts=8, last_error="SMTPServerDisconnected: gone"
+    )
+
+    listing = admin_client.get("/admin/comments/notification/", {"status__exact": "failed"})
+    page = admin_client.get(f"/admin/comments/notification/{failed.pk}/change/")
+
+    assert list(listing.context["cl"].result_list) == [failed]
+    assert "SMTPServerDisconnected: gone" in page.content.decode()
