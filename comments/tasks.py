@@ -86,7 +86,9 @@ def _claim(recipient: str, thread: int, token: str) -> int:
         recipient=recipient, thread=thread, status=_Status.PENDING
     )
     free = pending.filter(Q(claim="") | Q(claimed_at__lte=live_since))
-    free.filter(attempts__gte=MAX_ATTEMPTS).update(status=_Status.FAILED, claim="")
+    # Rows whose last attempt died with its worker: nothing will raise for them.
+    if free.filter(attempts__gte=MAX_ATTEMPTS).update(status=_Status.FAILED, claim=""):
+        logger.error("notification to %s given up after %d attempts", recipient, MAX_ATTEMPTS)
     last = notify.last_message_at(recipient, thread, now=now)
     if last is not None and last + notify.window() > now:
         if free.filter(due_at__lte=now).exists():
