@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
 # `make run` serves plain HTTP on 127.0.0.1 with DEBUG off; a local secret
 # key is made once in .secret_key unless DJANGO_SECRET_KEY is set. Mail is
-# printed to the terminal unless EMAIL_URL says otherwise.
+# printed to the terminal unless EMAIL_URL says otherwise. bin/serve runs gunicorn
+# and the notification worker together; Ctrl-C stops both.
 RUN_ENV = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" DJANGO_HTTPS="$${DJANGO_HTTPS:-0}" \
 	EMAIL_URL="$${EMAIL_URL:-console:}"
 
@@ -33,8 +34,7 @@ run: install .secret_key
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(RUN_ENV) $(BIN)/python manage.py import_seeds seeds/
-	$(RUN_ENV) exec $(BIN)/gunicorn newsroom.wsgi --bind 127.0.0.1:$(PORT) \
-		--workers $(WEB_CONCURRENCY) --access-logfile - --forwarded-allow-ips 127.0.0.1
+	$(RUN_ENV) PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) exec bin/serve
 
 # Debian's Chromium and a Java runtime (for the Nu HTML Checker) for the
 # browser tests; where they cannot be installed, those tests skip and say why.

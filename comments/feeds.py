@@ -7,6 +7,7 @@ raw text, in which a reader's ``<img onerror=…>`` would run.
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
@@ -59,3 +60,27 @@ class ArticleCommentsFeed(Feed):
 
     def item_pubdate(self, comment):
         return comment.created
+
+
+class RepliesFeed(ArticleCommentsFeed):
+    """A reader's private feed: the 50 latest published replies to their comments,
+    at a URL with a token (``notifications:replies_feed``) instead of their session."""
+
+    title = "Replies to you on Newsroom"
+    description = "The latest replies to your comments."
+
+    def get_object(self, request, user):
+        return user
+
+    def link(self, user):
+        return reverse("readers:settings")
+
+    def items(self, user):
+        return (
+            visible_comments()
+            .filter(parent__user=user)
+            .exclude(user=user)
+            .select_related("user__profile", "article")
+            .defer("article__source_text")
+            .order_by("-created", "-pk")[:50]
+        )

@@ -37,7 +37,7 @@ class CommentBodyForm(forms.Form):
 
 
 class CommentForm(CommentBodyForm):
-    field_order = ["name", "email", "body", "website"]
+    field_order = ["name", "email", "notify", "body", "website"]
     name = forms.CharField(
         label=_("Name"),
         max_length=Comment._meta.get_field("author_name").max_length,
@@ -50,6 +50,10 @@ class CommentForm(CommentBodyForm):
         max_length=Comment._meta.get_field("email").max_length,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    notify = forms.BooleanField(
+        label=_("Email me replies (we first mail you a link to confirm the address)"),
+        required=False,
+    )
     # A field people never see; bots that fill every input give themselves away.
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -61,7 +65,7 @@ class CommentForm(CommentBodyForm):
         super().__init__(*args, **kwargs)
         if user is not None and user.is_authenticated:
             # The account's display name is the name; its address is known.
-            del self.fields["name"], self.fields["email"]
+            del self.fields["name"], self.fields["email"], self.fields["notify"]
 
     @property
     def is_bot(self) -> bool:
@@ -83,6 +87,18 @@ class CommentForm(CommentBodyForm):
                 params={"name": name},
             )
         return name
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("notify") and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error(
+                "email",
+                forms.ValidationError(
+                    _("Enter your email address to be mailed replies, or untick the box."),
+                    code="required_for_notify",
+                ),
+            )
+        return cleaned
 
 
 class ReportForm(forms.Form):

@@ -27,6 +27,7 @@ class Namespace(IntEnum):
     REPORTS = 0x4E59
     SEED_FILE = 0x4E5A
     RESPECTS = 0x4E5B
+    NOTIFY = 0x4E5C
 
 
 def tree_write_lock(*tree_ids: int | None) -> None:

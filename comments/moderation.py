@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from articles.pagecache import discussion_changed, discussions_changed
-from comments import desk_rules
+from comments import desk_rules, notify
 from comments.history import log_changes
 from comments.locks import Namespace, lock_thread_of, name_lock
 from comments.models import Comment, Report
@@ -121,6 +121,10 @@ def _set_status(
         pk__in=queryset.values("pk"), status=status, moderated_by=moderator, moderated_at=now
     )
     discussions_changed(moved.values("article_id"))
+    if status == _Status.PUBLISHED:
+        notify.comments_published(
+            moderated_at=now, moderator_id=None if moderator is None else moderator.pk
+        )
     if moderator is not None:
         log_changes(moved, moderator=moderator, message=reason, at=now)
     return changed

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from articles.pagecache import discussion_changed
-from comments import moderation, rules
+from comments import moderation, notify, rules
 from comments.locks import Namespace, lock_thread_of, name_lock, tree_write_lock
 from comments.models import MAX_REPLY_DEPTH, Comment, RejectedPost
 
@@ -64,6 +64,8 @@ def comment_create(
     comment.full_clean(exclude=["parent", "article"])
     comment.save()
     discussion_changed(article.pk)
+    if parent is not None and comment.status == Comment.Status.PUBLISHED:
+        notify.reply_published(reply=comment, parent=parent)
     return comment
 
 

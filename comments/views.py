@@ -11,7 +11,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.models import Article
-from comments import bans, desk_rules, moderation, posting, rules, selectors, sessions
+from comments import bans, desk_rules, moderation, notify, posting, rules, selectors, sessions
 from comments.context import comment_context
 from comments.discussion import reader_own
 from comments.forms import CommentForm, ReportForm
@@ -120,6 +120,12 @@ def _accept(request, article, parent, form):
         form.add_error("body" if error.code in {"banned", "blocked", "flood"} else None, error)
         return None
     sessions.remember_poster(request, comment)
+    if data.get("notify") and notify.guest_opt_in(email=data["email"]):
+        messages.info(
+            request,
+            _("To be mailed replies, follow the link we sent to %(email)s.")
+            % {"email": data["email"]},
+        )
     if comment.moderation_reason == str(rules.UNVERIFIED):
         messages.info(
             request,

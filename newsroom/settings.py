@@ -6,7 +6,6 @@ DJANGO_HTTPS=0 says the site is served over plain HTTP (as `make run` does
 on 127.0.0.1).
 """
 
-import ipaddress
 import os
 import zoneinfo
 from pathlib import Path
@@ -15,50 +14,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from newsroom.email_url import parse_email_url
+from newsroom.env import env_bool, env_choice, env_float, env_int, env_list, env_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    try:
-        return int(value) if value else default
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    """Comma-separated addresses or networks (``10.0.0.1``, ``10.0.0.0/8``, ``fd00::/8``);
-    the word ``unix`` (a peer on a Unix socket) is read by ``env_list`` alone."""
-    networks = []
-    for item in env_list(name, ""):
-        if item == "unix":
-            continue
-        try:
-            networks.append(ipaddress.ip_network(item))
-        except ValueError as error:
-            raise ImproperlyConfigured(
-                f"{name}: {item!r} is not an IP address or network ({error})"
-            ) from None
-    return networks
-
-
-def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
-    value = os.environ.get(name, "").strip().lower() or default
-    if value not in choices:
-        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
-    return value
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -88,6 +46,8 @@ INSTALLED_APPS = [
     "mptt",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "readers",
     "comments",
@@ -232,6 +192,14 @@ LOGGING = {
 # (newsroom/email_url.py; README, "Accounts"). Unset, it is Django's default.
 globals().update(parse_email_url(os.environ.get("EMAIL_URL", "") or "smtp://localhost:25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "") or "webmaster@localhost"
+# Without a timeout a mail server that stops answering holds a request, or the
+# notification worker, forever; the worker retries what timed out.
+EMAIL_TIMEOUT = 10
+
+# Background tasks (django-tasks, Django 6's django.tasks backported): the
+# database backend, run by `manage.py db_worker` (`make run` starts one). README,
+# "Notifications", shows the Redis settings (django-tasks-rq).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Reader accounts (django-allauth): see README, "Accounts" and "Security".
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -300,3 +268,13 @@ NEWSROOM_BULK_ACTION_LIMIT = env_int("NEWSROOM_BULK_ACTION_LIMIT", 100_000)
 # a proxy on gunicorn's Unix socket, whose requests carry no peer address.
 NEWSROOM_TRUSTED_PROXIES = env_networks("NEWSROOM_TRUSTED_PROXIES")
 NEWSROOM_TRUST_UNIX_SOCKET = "unix" in env_list("NEWSROOM_TRUSTED_PROXIES", "")
+# Where the site is reached from outside: mail's links are absolute from it.
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").strip().rstrip("/") or (
+    "http://127.0.0.1:8000"
+)
+# Reply notifications: at most one message per reader per thread in this many
+# minutes (decimals allowed); the first goes at once, later ones wait and go together.
+NEWSROOM_NOTIFY_MINUTES = env_float("NEWSROOM_NOTIFY_MINUTES", 10)
+# How long a worker may take over one message before another may send it in its
+# place (a worker killed mid-send leaves its claim behind): well above EMAIL_TIMEOUT.
+NEWSROOM_NOTIFY_LEASE_SECONDS = env_int("NEWSROOM_NOTIFY_LEASE_SECONDS", 120)

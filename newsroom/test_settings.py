@@ -29,3 +29,6 @@ NEWSROOM_PREMODERATE_NEWCOMERS = False
 
 # Mail stays in memory (django.core.mail.outbox); tests that need SMTP say so.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Tasks are kept, not run: tests run the ones they mean to (tests/notifications).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

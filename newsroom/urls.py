@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"articles": ArticleSitemap}}, name="sitemap"),
     path("", include("comments.urls")),
+    path("notifications/", include("comments.notify_urls")),
     path("", include("articles.urls")),
     # Last: the pages read most (articles, comments) resolve without trying these.
     path("", include("comments.readers_urls")),

@@ -42,6 +42,15 @@ class DisplayNameForm(forms.Form):
         return clean_display_name(self.cleaned_data["display_name"], user=self.user)[0]
 
 
+class NotificationsForm(forms.Form):
+    notify_replies = forms.BooleanField(
+        label=_("Email me when someone replies to my comments"), required=False
+    )
+    notify_moderation = forms.BooleanField(
+        label=_("Email me when a moderator approves a comment of mine that was held"),
+        required=False,
+    )
+
 
 class AdminLoginForm(AdminAuthenticationForm):
     """The admin's sign-in (by username) through allauth's adapter, so allauth's

@@ -44,6 +44,15 @@ class Profile(models.Model):
     deleted = models.DateTimeField(
         _("deleted"), null=True, blank=True, help_text=_("When the reader deleted the account.")
     )
+    # Read by comments' notifications; the one-click unsubscribe turns replies off.
+    notify_replies = models.BooleanField(
+        _("email me replies"), default=True, help_text=_("Mail when someone answers a comment.")
+    )
+    notify_moderation = models.BooleanField(
+        _("email me moderation notices"),
+        default=False,
+        help_text=_("Mail when a moderator approves a held comment."),
+    )
 
     class Meta:
         verbose_name = _("reader profile")

@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from readers import services
-from readers.forms import DisplayNameForm
+from readers import preferences, services
+from readers.forms import DisplayNameForm, NotificationsForm
 from readers.names import user_display
 
 
@@ -27,12 +27,32 @@ class SignupView(AllauthSignupView):
 @never_cache
 @login_required
 def account_settings(request):
-    """The display name, and the ways to the email address, the password, the
-    reader's comments and deletion (those two are comments' pages)."""
+    """The display name and what the reader is mailed, and the ways to the email
+    address, the password, the reader's comments and deletion (those two are
+    comments' pages). Each form posts with its own button."""
     user = request.user
+    posted = _posted(request)
     form = DisplayNameForm(
-        _posted(request), user=user, initial={"display_name": user_display(user)}
+        None if posted is None or "notifications" in posted else posted,
+        user=user,
+        initial={"display_name": user_display(user)},
     )
+    profile = getattr(user, "profile", None)
+    mail_form = NotificationsForm(
+        posted if posted is not None and "notifications" in posted else None,
+        initial={
+            "notify_replies": profile is not None and profile.notify_replies,
+            "notify_moderation": profile is not None and profile.notify_moderation,
+        },
+    )
+    if mail_form.is_valid():
+        preferences.notifications_set(
+            user_id=user.pk,
+            replies=mail_form.cleaned_data["notify_replies"],
+            moderation=mail_form.cleaned_data["notify_moderation"],
+        )
+        messages.success(request, _("Your mail settings are saved."))
+        return redirect("readers:settings")
     if form.is_valid():
         try:
             profile = services.display_name_change(
@@ -43,7 +63,12 @@ def account_settings(request):
         else:
             messages.success(request, _("Your display name is now %s.") % profile.display_name)
             return redirect("readers:settings")
-    context = {"form": form, "email": EmailAddress.objects.get_primary(user)}
+    context = {
+        "form": form,
+        "mail_form": mail_form,
+        "email": EmailAddress.objects.get_primary(user),
+        "feed_token": preferences.replies_feed_token(user),
+    }
     return render(request, "readers/settings.html", context, status=400 if form.errors else 200)
 
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments import moderation
-from comments.admin.featuring import FeaturingMixin
 from comments.admin.author_panel import AuthorPanelMixin
+from comments.admin.featuring import FeaturingMixin
 from comments.admin.filters import (
     ArticleListFilter,
     ModerationActionForm,

@@ -32,7 +32,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0011_participation'),
+        ('comments', '0012_author_edits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
