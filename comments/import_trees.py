@@ -50,25 +50,27 @@ class ReimportReport:
 
 
 def threads_import(
-    *, article: Article, threads: Sequence[ImportNode], source_name: str
+    *, article: Article, threads: Sequence[ImportNode], source_name: str,
+    source_format: str = Comment.Source.TEXT,
 ) -> list[Comment]:
     """Create whole new threads in bulk: tree fields computed here, one INSERT per level.
 
     No per-row mptt updates: each thread gets a fresh tree_id, so nothing
     else in the table moves.
     """
-    created = _new_threads(threads, _maker(article, source_name))
+    created = _new_threads(threads, _maker(article, source_name, source_format))
     if created:
         discussion_changed(article.pk)
     return created
 
 
 def comments_reimport(
-    *, article: Article, threads: Sequence[ImportNode], source_name: str
+    *, article: Article, threads: Sequence[ImportNode], source_name: str,
+    source_format: str = Comment.Source.TEXT,
 ) -> ReimportReport:
     """Merge a changed seed file into the threads its earlier version made.
 
-    Comments are matched by content, so an unchanged one keeps its row. A
+    Comments are matched by content (an export's by its ids), so an unchanged one keeps its row. A
     changed one is updated unless a person touched it (moderated, edited by
     staff, or answered on the site): that change is reported and left alone.
     One gone from the file is kept, marked missing from the source, and
@@ -77,7 +79,7 @@ def comments_reimport(
     would renumber every later thread in the table). Comments posted on the
     site are never written, so a reader's reply never moves.
     """
-    plan = _planned(article, threads)
+    plan = _planned(article, threads, source_format)
     report = ReimportReport(missing=len(plan.missing))
     _flag([row.pk for row in plan.found_again], missing=False)
     _flag([row.pk for row in plan.missing], missing=True)
@@ -98,7 +100,7 @@ def comments_reimport(
         f"line {comment.line}: comment {row.pk} {why}; the file's change to it is left alone"
         for row, comment, why in left_alone
     ]
-    make = _maker(article, source_name)
+    make = _maker(article, source_name, source_format)
     report.added = _insert_blocks(article, plan.blocks, make)
     report.added += len(_new_threads(plan.new_threads, make))
     # The missing flag shows on no page, so flags alone leave the cache be.
@@ -107,7 +109,7 @@ def comments_reimport(
     return report
 
 
-def _planned(article: Article, threads: Sequence[ImportNode]) -> Plan:
+def _planned(article: Article, threads: Sequence[ImportNode], source_format: str) -> Plan:
     """The plan, made from rows read under the locks of the threads it adds replies to.
 
     A first reading shows which threads those are; once they are locked the
@@ -124,7 +126,7 @@ def _planned(article: Article, threads: Sequence[ImportNode]) -> Plan:
             .values_list(*ROW_COLUMNS)
             .iterator(chunk_size=2000)
         ]
-        plan = plan_reimport(threads, rows, _bodies)
+        plan = plan_reimport(threads, rows, _bodies, source_format)
         wanted = {block.parent.tree_id for block in plan.blocks} - locked
         if connection.vendor != "postgresql" or table_locked or not wanted:
             return plan
@@ -170,10 +172,16 @@ def _rewrite(row: Row, comment: ImportNode) -> bool:
         untouched.update(
             body=comment.body,
             import_digest=content_digest(stored_author(comment.author), comment.body),
-            status=Comment.Status.PUBLISHED,
-            moderation_reason="",
+            status=_status(comment),
+            moderation_reason=comment.hold_reason or "",
         )
     )
+
+
+def _status(node: ImportNode) -> str:
+    if node.status:
+        return node.status
+    return Comment.Status.PENDING if node.hold_reason else Comment.Status.PUBLISHED
 
 
 def _insert_blocks(article: Article, blocks: list[Block], make: _Make) -> int:
@@ -216,7 +224,7 @@ def _new_threads(threads: Sequence[ImportNode], make: _Make) -> list[Comment]:
     return _insert(levels)
 
 
-def _maker(article: Article, source_name: str) -> _Make:
+def _maker(article: Article, source_name: str, source_format: str) -> _Make:
     now = timezone.now()
 
     def make(parsed: ImportNode) -> Comment:
@@ -224,13 +232,18 @@ def _maker(article: Article, source_name: str) -> _Make:
         return Comment(
             article=article,
             author_name=author,
+            email=fit(Comment, "email", parsed.email),
+            ip_address=parsed.ip,
             body=parsed.body,
-            status=Comment.Status.PENDING if parsed.hold_reason else Comment.Status.PUBLISHED,
+            status=_status(parsed),
             moderation_reason=parsed.hold_reason or "",
-            created=now,
+            # A source without dates (most text dumps) leaves only the import's
+            # own time, which the page must not pass off as the comment's.
+            created=parsed.created or now,
+            date_unknown=parsed.created is None,
             is_imported=True,
-            # Plain-text dumps carry no dates.
-            date_unknown=True,
+            imported_at=now,
+            import_format=source_format,
             import_source=fit(Comment, "import_source", f"{source_name}:{parsed.line}"),
             import_key=parsed.key,
             import_digest=content_digest(author, parsed.body),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import connection, transaction
 
@@ -16,6 +17,7 @@ from comments.import_trees import comments_reimport, threads_import
 from comments.locks import Namespace, name_lock
 from comments.models import Comment
 from comments.seed_match import ImportNode
+from newsroom.text import fit
 
 
 class ImportRefused(ValueError):
@@ -62,12 +64,21 @@ def article_import(
     declared_count: int | None,
     threads: Sequence[ImportNode],
     dry_run: bool = False,
+    source_format: str = Comment.Source.TEXT,
+    file_name: str | None = None,
+    source_url: str = "",
+    published: datetime | None = None,
+    content_hash: str | None = None,
 ) -> ImportOutcome:
-    """Create or refresh the article a source file describes, with its threads.
+    """Create or refresh the article a source describes, with its threads.
 
-    The file's name identifies the article. An unchanged file (same hash)
-    changes nothing; a changed one updates the article and merges its
-    comments by content (``comments.import_trees.comments_reimport``).
+    ``source_name`` identifies the article: a seed file's name, or an
+    export's id for it (``file_name`` then names the export, for the
+    comments' provenance). An unchanged source (same ``content_hash``, by
+    default the file's SHA-256) changes nothing; a changed one updates the
+    article and merges its comments (``comments.import_trees.comments_reimport``).
+    An export's article not seen before may be one another source made,
+    found by ``source_url``: its comments are merged in, its text left as it is.
     Comments posted on the site are never touched. Raises ImportRefused for
     threads whose positions cannot be recorded.
     """
@@ -75,6 +86,12 @@ def article_import(
     fields = source_fields(
         raw=raw, title=title, byline=byline, paragraphs=paragraphs, declared_count=declared_count
     )
+    fields["source_url"] = fit(Article, "source_url", source_url)
+    if content_hash:
+        fields["content_hash"] = content_hash
+    if published:
+        fields["created"] = published
+    file_name = file_name or source_name
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -85,21 +102,27 @@ def article_import(
         # bumps the article's discussion version, so the article row is
         # written last, after the threads' locks.
         name_lock(Namespace.SEED_FILE, source_name)
-        article = Article.objects.defer("source_text").filter(source_name=source_name).first()
+        articles = Article.objects.defer("source_text")
+        article = articles.filter(source_name=source_name).first()
+        foreign = None
+        if article is None and source_url and source_format != Comment.Source.TEXT:
+            foreign = articles.filter(source_url=source_url).order_by("pk").first()
         if article is not None and article.content_hash == fields["content_hash"]:
             return ImportOutcome("unchanged", article)
         if dry_run:
-            action = "would update" if article else "would create"
-            return ImportOutcome(action, article, imported=found)
-        if article is None:
+            action = "would update" if article or foreign else "would create"
+            return ImportOutcome(action, article or foreign, imported=found)
+        merge = {"source_name": file_name, "source_format": source_format}
+        if article is None and foreign is None:
             article = article_upsert(article=None, source_name=source_name, fields=fields)
-            created = threads_import(article=article, threads=threads, source_name=source_name)
+            created = threads_import(article=article, threads=threads, **merge)
             return ImportOutcome("created", article, imported=len(created))
-        report = comments_reimport(article=article, threads=threads, source_name=source_name)
-        article_upsert(article=article, source_name=source_name, fields=fields)
+        report = comments_reimport(article=article or foreign, threads=threads, **merge)
+        if article is not None:
+            article_upsert(article=article, source_name=source_name, fields=fields)
         return ImportOutcome(
-            "updated",
-            article,
+            "updated" if report.added or report.updated or article else "unchanged",
+            article or foreign,
             imported=report.added,
             updated=report.updated,
             missing=report.missing,
