@@ -58,7 +58,7 @@ def open_regular(path: Path) -> BinaryIO:
     """
     if path.is_symlink():
         raise SeedError(
-            f"symbolic link to {os.readlink(path)}: files are imported from regular files only"
+            f"symbolic link to {os.readlink(path)}: seeds are read from regular files only"
         )
     return open(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb")
 

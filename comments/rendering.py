@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from articles.models import Article
+from comments.models import Comment
 from comments.templatetags.comment_text import comment_body
 from comments.threads import Badge, DisplayedComment
 
@@ -55,6 +56,12 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
     awaiting = escape(_("Awaiting moderation"))
     reply_word, report_word = escape(_("Reply")), escape(_("Report"))
     more = escape(_("Continue this thread →"))
+    # Where an imported comment was written, beside the date its source gave.
+    marks = {
+        Comment.Source.TEXT: escape(_("from the original page")),
+        Comment.Source.WXR: escape(_("from WordPress")),
+        Comment.Source.DISQUS: escape(_("from Disqus")),
+    }
     # The guest mark is the plain one: most comments carry it, and every byte
     # of it is repeated down the page (tests/browser/test_look.py's budget).
     badges = {
@@ -73,11 +80,21 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
         if c.tombstone:
             out.append(f'<li id="c{pk}" class="c gone"><p class="tomb">{removed}</p>\n')
         else:
-            t = c.created.astimezone(zone)
-            day = t.date()
-            if day not in days:
-                days[day] = dateformat.format(day, SHOWN_DAY)
-            iso, shown = t.isoformat(timespec="seconds"), f"{days[day]}, {t:%H:%M}"
+            mark = marks.get(c.source, "")
+            if c.date_unknown:
+                # Only the import's own time is known: the link says where it came from.
+                stamp = f'<a href="#c{pk}">{mark}</a>'
+            else:
+                t = c.created.astimezone(zone)
+                day = t.date()
+                if day not in days:
+                    days[day] = dateformat.format(day, SHOWN_DAY)
+                stamp = (
+                    f'<a href="#c{pk}"><time datetime="{t.isoformat(timespec="seconds")}">'
+                    f"{days[day]}, {t:%H:%M}</time></a>"
+                )
+                if mark:
+                    stamp += f" <small>{mark}</small>"
             if c.parent_author:
                 context = f" <span>{reply_to % {'name': escape(c.parent_author)}}</span>"
             elif c.depth:
@@ -101,7 +118,7 @@ def render_thread(comments: Sequence[DisplayedComment], *, article: Article) -> 
                 f'<li id="c{pk}" class="c{" held" if c.awaiting else ""}">'
                 f'<article aria-labelledby="h{pk}"><header id="h{pk}">'
                 f"<b>{escape(c.display_author)}</b>{badges[c.badge]}{context} "
-                f'<a href="#c{pk}"><time datetime="{iso}">{shown}</time></a>{badge}</header>\n'
+                f"{stamp}{badge}</header>\n"
                 f"{comment_body(c.body)}\n{footer}</article>\n"
             )
         if c.continues:

@@ -82,7 +82,7 @@ class Row(NamedTuple):
     moderated_at: datetime | None
     edited_at: datetime | None
     missing_from_source: bool
-    import_format: str
+    import_format: str = Comment.Source.TEXT
 
 
 ROW_COLUMNS = Row._fields

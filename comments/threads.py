@@ -43,6 +43,8 @@ class Row(NamedTuple):
     reaction_count: int
     featured_at: datetime | None
     date_unknown: bool
+    # What an imported comment was read from (``Comment.Source``); empty for ours.
+    source: str
     # None when unknown (the public export says so); the page says "Anonymous".
     known_author: str | None
     badge: Badge = Badge.NONE
@@ -52,10 +54,10 @@ class Row(NamedTuple):
         """The rows of ``queryset``; ``author_id`` is the article's author's account."""
         rows = []
         for row in queryset.for_display():
-            user_id, is_staff, imported = row[11:14]
-            known_author = author_label(*row[14:])
+            user_id, is_staff, imported = row[12:15]
+            known_author = author_label(*row[15:])
             badge = _badge(user_id, is_staff, imported, known_author, author_id)
-            rows.append(cls(*row[:11], known_author, badge))
+            rows.append(cls(*row[:12], known_author, badge))
         return rows
 
 
@@ -97,6 +99,9 @@ class DisplayedComment:
     badge: Badge
     body: str
     created: datetime | None
+    # An imported comment's source (``Comment.Source``), and whether it gave no date.
+    source: str
+    date_unknown: bool
     # Levels below the page's top comment.
     depth: int
     # The parent's shown name; None for a top comment or a tombstone's reply.
@@ -169,6 +174,8 @@ def lay_out(
                 badge=Badge.NONE if tombstone else row.badge,
                 body="" if tombstone else row.body,
                 created=None if tombstone else row.created,
+                source="" if tombstone else row.source,
+                date_unknown=row.date_unknown,
                 depth=depth,
                 parent_author=names.get(row.parent_id),
                 reply_count=counts[row.pk],

@@ -53,6 +53,7 @@ class CommentAdmin(ThreadPageMixin, admin.ModelAdmin):
         "status",
         ("article", ArticleListFilter),
         "is_imported",
+        "import_format",
         "missing_from_source",
         ReportedListFilter,
         "created",
@@ -102,7 +103,10 @@ class CommentAdmin(ThreadPageMixin, admin.ModelAdmin):
             _("Import"),
             {
                 "classes": ["collapse"],
-                "fields": ["is_imported", "import_source", "import_key", "missing_from_source"],
+                "fields": [
+                    "is_imported", "import_format", "import_source", "import_key",
+                    "imported_at", "missing_from_source",
+                ],
             },
         ),
     ]
@@ -111,7 +115,7 @@ class CommentAdmin(ThreadPageMixin, admin.ModelAdmin):
     readonly_fields = [
         "article", "parent", "user", "ip_address", "created", "status", "moderation_reason",
         "moderated_by", "moderated_at", "edited_by", "edited_at", "report_count", "is_imported",
-        "import_source", "import_key", "missing_from_source",
+        "import_format", "import_source", "import_key", "imported_at", "missing_from_source",
     ]
 
     def get_queryset(self, request):
