@@ -45,7 +45,8 @@ def test_created_at_author_email_and_address_are_kept():
 
 def test_message_html_keeps_paragraphs_and_links():
     (article,), _report = disqus()
-    assert article.comments[0].body == "Finally.\n\nTook them (https://bridge.example/) long enough."
+    body = article.comments[0].body
+    assert body == "Finally.\n\nTook them (https://bridge.example/) long enough."
 
 
 def test_a_post_whose_thread_or_parent_is_missing_is_reported():
