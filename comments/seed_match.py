@@ -83,6 +83,7 @@ class Row(NamedTuple):
     edited_at: datetime | None
     missing_from_source: bool
     import_format: str = Comment.Source.TEXT
+    import_key: str = ""
 
 
 ROW_COLUMNS = Row._fields

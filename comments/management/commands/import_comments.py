@@ -52,7 +52,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {path.name}: note: {warning}")
         if report is not None:
             data = {"dry_run": dry_run, "files": [r.as_json() for r in results]}
-            report.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+            text = json.dumps(data, ensure_ascii=False, indent=2)
+            Path(report).write_text(text, encoding="utf-8")
         if any(r.wrote for r in results) and not dry_run:
             statistics_refresh()
         failed = len(missing) + sum(1 for r in results if r.error)
