@@ -77,10 +77,10 @@ def reimport_figures(folder: Path, env: dict) -> list[list[str]]:
     """Import a 100,000-comment file, then the same with a comment inserted at the top."""
     before, after = _write_seeds(folder)
     size = (before / "big.txt").stat().st_size
-    _run(env, "migrate", "--noinput", "-v0")
-    first = _run(env, "import_seeds", str(before))
+    measured_run(env, "migrate", "--noinput", "-v0")
+    first = measured_run(env, "import_seeds", str(before))
     rows = _snapshot(env)
-    again = _run(env, "import_seeds", str(after))
+    again = measured_run(env, "import_seeds", str(after))
     changed_rows, added_rows = _compare(rows, _snapshot(env))
     print(
         f"Import {COMMENTS:,} comments ({size / 2**20:.1f} MB): {first['seconds']:.1f} s, "
@@ -121,7 +121,7 @@ def _write_seeds(folder: Path) -> tuple[Path, Path]:
     return paths
 
 
-def _run(env: dict, *args: str) -> dict:
+def measured_run(env: dict, *args: str) -> dict:
     """Run manage.py with ``args`` in a child: its wall time, peak RSS and first line out.
 
     Through a fresh, small Python process (``--measure``) whose only child it
