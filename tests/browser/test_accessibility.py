@@ -22,8 +22,9 @@ from tests.browser.newsroom import FIRST_SEED, blocking, blocking_by_page, log_i
 
 pytestmark = pytest.mark.browser
 
-# How a comment's time reads, e.g. "9 Jul 2017, 14:05".
-TIME = r"\d{1,2} \w{3} \d{4}, \d\d:\d\d"
+# How a comment's time reads, e.g. "9 Jul 2017, 14:05"; a comment from a dump
+# without dates says where it came from instead.
+TIME = r"(?:\d{1,2} \w{3} \d{4}, \d\d:\d\d|from the original page)"
 
 
 @dataclass
