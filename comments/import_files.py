@@ -19,7 +19,13 @@ from articles.models import Article
 from articles.seed_parser import MAX_SEED_BYTES, ParsedArticle, ParsedComment, SeedError, parse_seed
 from articles.wxr_parser import parse_wxr
 from articles.xml_source import SourceArticle, SourceComment, SourceReport
-from comments.importing import ImportOutcome, article_import
+from comments.importing import (
+    ArticleSource,
+    ImportOutcome,
+    ImportRefused,
+    article_import,
+    articles_import,
+)
 from comments.models import Comment
 from comments.seed_match import ImportNode
 
@@ -27,6 +33,11 @@ FORMATS = ("text", "wxr", "disqus")
 _PARSERS = {Comment.Source.WXR: parse_wxr, Comment.Source.DISQUS: parse_disqus}
 _ROOT = re.compile(rb"<(?![?!])([\w.:-]+)")
 _SNIFFED = 64 * 1024
+# An export's articles per transaction, and the comments and bytes of export
+# they may hold together.
+_BATCH_ARTICLES, _BATCH_COMMENTS, _BATCH_BYTES = 100, 5_000, 4 * 2**20
+
+_Batch = list[tuple[SourceArticle, ArticleSource, list[str]]]
 
 
 def seed_files(paths: list[str]) -> tuple[list[Path], list[str]]:
@@ -93,7 +104,7 @@ def sniff(path: Path) -> str:
 def text_import(path: Path, *, dry_run: bool) -> tuple[ParsedArticle, ImportOutcome]:
     raw = read_seed(path)
     parsed = parse_seed(raw)
-    outcome = article_import(
+    source = ArticleSource(
         source_name=path.name,
         raw=raw,
         title=parsed.title,
@@ -101,35 +112,81 @@ def text_import(path: Path, *, dry_run: bool) -> tuple[ParsedArticle, ImportOutc
         paragraphs=parsed.paragraphs,
         declared_count=parsed.declared_count,
         threads=import_nodes(parsed.comments),
-        dry_run=dry_run,
         published=parsed.published,
     )
-    return parsed, outcome
+    return parsed, article_import(source, dry_run=dry_run)
 
 
 def export_import(
     path: Path, source_format: str, report: SourceReport, *, dry_run: bool
-) -> Iterator[tuple[SourceArticle, ImportOutcome]]:
-    """Each article of an export as it is imported, one transaction each: a file
-    found bad part way keeps what came before the fault."""
+) -> Iterator[tuple[SourceArticle, ImportOutcome, list[str]]]:
+    """Each article of an export as it is imported, with the parser's warnings
+    up to it (taken from ``report``).
+
+    Articles go in batches, one transaction each (a commit per article cost
+    more than the rest of the import): a file found bad part way keeps the
+    articles before the fault, whose batch is imported before the error is
+    raised again.
+    """
+    batch: _Batch = []
     with open_regular(path) as file:
-        for article in _PARSERS[source_format](file, report):
-            outcome = article_import(
-                source_name=_article_name(article.key),
-                raw=article.raw,
-                title=article.title,
-                byline=article.byline,
-                paragraphs=article.paragraphs,
-                declared_count=None,
-                threads=source_nodes(article.comments),
-                dry_run=dry_run,
-                source_format=source_format,
-                file_name=path.name,
-                source_url=article.url,
-                published=article.published,
-                content_hash=article.fingerprint(),
-            )
-            yield article, outcome
+        try:
+            for article in _PARSERS[source_format](file, report):
+                source = ArticleSource(
+                    source_name=_article_name(article.key),
+                    raw=article.raw,
+                    title=article.title,
+                    byline=article.byline,
+                    paragraphs=article.paragraphs,
+                    threads=source_nodes(article.comments),
+                    source_url=article.url,
+                    published=article.published,
+                    content_hash=article.fingerprint(),
+                )
+                if not _joins(batch, source):
+                    yield from _batch_import(batch, path, source_format, dry_run=dry_run)
+                    batch = []
+                notes, report.warnings = report.warnings, []
+                batch.append((article, source, notes))
+        except (SeedError, ImportRefused, OSError):
+            yield from _batch_import(batch, path, source_format, dry_run=dry_run)
+            raise
+    yield from _batch_import(batch, path, source_format, dry_run=dry_run)
+
+
+def _joins(batch: _Batch, source: ArticleSource) -> bool:
+    """Whether ``source`` may go in ``batch``: a batch is bounded (so is the
+    memory it holds) and never names an article twice, so that a later
+    source naming it sees what the earlier one wrote."""
+    if batch and (
+        len(batch) >= _BATCH_ARTICLES
+        or sum(s.count for _, s, _ in batch) + source.count > _BATCH_COMMENTS
+        or sum(len(s.raw) for _, s, _ in batch) + len(source.raw) > _BATCH_BYTES
+    ):
+        return False
+    url = source.source_url
+    return not any(
+        s.source_name == source.source_name or (url and s.source_url == url) for _, s, _ in batch
+    )
+
+
+def _batch_import(
+    batch: _Batch,
+    path: Path,
+    source_format: str,
+    *,
+    dry_run: bool,
+) -> Iterator[tuple[SourceArticle, ImportOutcome, list[str]]]:
+    if not batch:
+        return
+    outcomes = articles_import(
+        [source for _, source, _ in batch],
+        dry_run=dry_run,
+        source_format=source_format,
+        file_name=path.name,
+    )
+    for (article, _, notes), outcome in zip(batch, outcomes, strict=True):
+        yield article, outcome, notes
 
 
 def _article_name(key: str) -> str:

@@ -68,9 +68,9 @@ class Command(BaseCommand):
             return
         source = SourceReport()
         try:
-            for article, outcome in export_import(path, result.format, source, dry_run=dry_run):
-                result.add(outcome, (c.status for c in article.walk()), source.warnings)
-                source.warnings = []
+            imported = export_import(path, result.format, source, dry_run=dry_run)
+            for article, outcome, notes in imported:
+                result.add(outcome, (c.status for c in article.walk()), notes)
         finally:
             result.skipped += source.skipped
             result.warnings += source.warnings
