@@ -24,6 +24,9 @@ _WEB = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# The only markup most comments hold; without "&" (no character references)
+# and without any other "<", such text reads as ``_Text`` would read it.
+_PLAIN_BREAKS = re.compile(r"<(?:(p)|br)\s*/?>|</(p)>", re.IGNORECASE)
 
 
 class _Text(HTMLParser):
@@ -75,10 +78,13 @@ class _Text(HTMLParser):
 def html_paragraphs(html: str, *, links: bool = False) -> list[str]:
     """The paragraphs of ``html``: block tags and blank lines end one (WordPress
     stores many posts without ``<p>``, leaving paragraphs to blank lines)."""
-    parser = _Text(links)
-    parser.feed(html)
-    parser.close()
-    text = _CONTROLS.sub("", clean_text("".join(parser.parts)))
+    text = _plain(html)
+    if text is None:
+        parser = _Text(links)
+        parser.feed(html)
+        parser.close()
+        text = "".join(parser.parts)
+    text = _CONTROLS.sub("", clean_text(text))
     paragraphs = []
     for block in _PARAGRAPHS.split(text):
         lines = [_SPACES.sub(" ", line).strip() for line in block.split("\n")]
@@ -86,6 +92,16 @@ def html_paragraphs(html: str, *, links: bool = False) -> list[str]:
         if paragraph:
             paragraphs.append(paragraph)
     return paragraphs
+
+
+def _plain(html: str) -> str | None:
+    """``html`` as text without a parser, if it is plain text with paragraph and
+    line breaks at most: an export's comments mostly are, and parsing each cost
+    more than the rest of reading it."""
+    if "&" in html:
+        return None
+    text = _PLAIN_BREAKS.sub(lambda tag: "\n\n" if tag[1] or tag[2] else "\n", html)
+    return None if "<" in text else text
 
 
 def html_text(html: str, *, links: bool = True) -> str:

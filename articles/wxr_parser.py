@@ -9,6 +9,7 @@ without comments are passed over, and custom fields and terms are ignored.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from articles.xml_source import (
 _WP = "{http://wordpress.org/export/"
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
+_GMT = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", re.ASCII)
 _ARTICLE_TYPES = frozenset({"post", "page"})
 _PINGS = frozenset({"pingback", "trackback"})
 _STATUSES = {
@@ -47,20 +49,24 @@ def parse_wxr(source: BinaryIO, report: SourceReport) -> Iterator[SourceArticle]
     """Each post or page with comments, in the file's order; warnings and skipped
     pingbacks go to ``report``. Raises ``SourceError`` where the file stops
     being a WordPress export (articles before that point were handed over)."""
-    events = stream(source)
     ns = None
     site = ""
     authors: dict[str, str] = {}
     channel = None
-    opened = False
-    for event, element in events:
+    root = None
+    opened: list[ET.Element] = []  # the elements open around this one
+    for event, element in stream(source):
         if event == "start":
-            if not opened and element.tag != "rss":
-                raise SourceError(f"not a WordPress export: it opens with <{element.tag}>")
-            opened = True
+            if root is None:
+                if element.tag != "rss":
+                    raise SourceError(f"not a WordPress export: it opens with <{element.tag}>")
+                root = element
+            opened.append(element)
             if element.tag == "channel" and channel is None:
                 channel = element
             continue
+        opened.pop()
+        parent = opened[-1] if opened else None
         tag = element.tag
         if tag == "item":
             if ns is None:
@@ -68,6 +74,8 @@ def parse_wxr(source: BinaryIO, report: SourceReport) -> Iterator[SourceArticle]
                     f"line {element.line}: not a WordPress export: no <wp:wxr_version> "
                     "before the first <item>"
                 )
+            if parent is not channel:
+                raise SourceError(f"line {element.line}: <item> outside the <channel>")
             article = _article(element, ns, site, authors, report)
             channel.remove(element)
             if article is not None:
@@ -76,11 +84,11 @@ def parse_wxr(source: BinaryIO, report: SourceReport) -> Iterator[SourceArticle]
             ns = tag[: -len("wxr_version")]
         elif ns and tag == f"{ns}base_site_url":
             site = text_of(element).rstrip("/")
-        elif ns and tag == f"{ns}author" and channel is not None:
+        elif ns and tag == f"{ns}author" and parent is not None:
             login = text_of(element.find(f"{ns}author_login"))
             authors[login] = text_of(element.find(f"{ns}author_display_name")) or login
-            channel.remove(element)
-    if not opened:
+            parent.remove(element)
+    if root is None:
         raise SourceError("not a WordPress export: the file holds no XML element")
     if channel is None:
         raise SourceError("not a WordPress export: no <channel>")
@@ -168,6 +176,9 @@ def _gmt(value: str) -> datetime | None:
     read as UTC: the export does not say the blog's zone.
     """
     try:
+        if _GMT.fullmatch(value):
+            # What strptime reads in this exact shape, a tenth of the time.
+            return datetime.fromisoformat(value).replace(tzinfo=UTC)
         return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
     except ValueError:
         return None

@@ -127,6 +127,9 @@ def stream(source: BinaryIO) -> Iterator[tuple[str, ET.Element]]:
         raise SourceError("the file has a DTD: refused") from None
     except ParseError as exc:
         raise SourceError(f"malformed XML: {exc}") from None
+    except (LookupError, ValueError) as exc:
+        # expat's answers to an encoding it cannot read (unknown, or multi-byte).
+        raise SourceError(f"the XML declares an encoding this cannot read: {exc}") from None
 
 
 def text_of(element: ET.Element | None) -> str:
