@@ -91,6 +91,8 @@ def main() -> None:
         (f"WXR {big_size / 2**20:.0f} MB peak RSS <{RSS_MB} MB", huge["mb"], huge["mb"] < RSS_MB),
     ]
     print(f"  {first['summary']}\n  {again['summary']}\n  {huge['summary']}")
+    for name, run in (("import", first), ("again", again), ("200 MB", huge)):
+        print(f"  {name}: {run['seconds']:.1f} s wall, {run['cpu']:.1f} s CPU")
     print(f"  {BIG_MB} MB import took {huge['seconds']:.0f} s\n")
     for target, measured, ok in verdicts:
         print(f"{'PASS' if ok else 'MISS'}  {target}: {measured:.1f}")
