@@ -88,12 +88,25 @@ class Article(models.Model):
         unique=True,
         null=True,
         blank=True,
-        help_text=_("The seed file this article was imported from, if any."),
+        help_text=_(
+            "The seed file this article was imported from, or its export's id for it "
+            "(wxr:…, disqus:…), if any."
+        ),
+    )
+    source_url = models.CharField(
+        _("source URL"),
+        max_length=500,
+        blank=True,
+        db_index=True,
+        help_text=_("Where the article was first published (an export's permalink)."),
     )
     source_text = models.TextField(
         _("seed text"),
         blank=True,
-        help_text=_("The seed file verbatim, so nothing the parser dropped is lost."),
+        help_text=_(
+            "The seed file, or the export's markup for the article, verbatim: nothing "
+            "the parser dropped is lost."
+        ),
     )
     content_hash = models.CharField(
         _("content hash"), max_length=64, blank=True, help_text=_("SHA-256 of the seed file.")

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
+
+from articles.dump_meta import comment_meta
 
 # The deepest reply a seed file may nest (a top-level comment is level 1): a
 # guard against hostile files. What an import can record is narrower still:
@@ -34,6 +37,8 @@ class ParsedComment:
     key: str
     hold_reason: str | None = None
     replies: list[ParsedComment] = field(default_factory=list)
+    # What the page printed above the text (``Jane Roe says:`` and a date), if it did.
+    created: datetime | None = None
 
 
 def _is_lost_text(body: str) -> bool:
@@ -63,9 +68,8 @@ class _Item:
         return 2 * self.level + 2
 
     def build(self, warnings: list[str]) -> ParsedComment:
-        author = None
-        lines = self.lines
-        match = _AUTHOR_LINE.match(lines[0])
+        author, created, lines = comment_meta(self.lines)
+        match = _AUTHOR_LINE.match(lines[0]) if author is None else None
         if self.marker != "number" and match and len(lines) > 2 and lines[1] == "":
             author, lines = match["name"].strip(), lines[2:]
         body = join_paragraphs("\n".join(lines))
@@ -79,6 +83,7 @@ class _Item:
             key=self.key,
             hold_reason=hold,
             replies=[reply.build(warnings) for reply in self.replies],
+            created=created,
         )
 
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
+from articles.dump_meta import article_date
 from articles.seed_comments import (
     BULLET,
     FORM_TRAILER,
@@ -75,6 +77,8 @@ class ParsedArticle:
     declared_count: int | None
     comments: list[ParsedComment]
     warnings: list[str]
+    # From a line such as "Posted on July 10, 2017 by …", if the page had one.
+    published: datetime | None = None
 
     def walk(self):
         """Yield every comment, parents before their replies, in thread order."""
@@ -135,7 +139,10 @@ class _Parser(CommentsReader):
         header_at = self._find_header(title_at + 1)
         body_end = header_at if header_at is not None else self._form_trailer_at(title_at + 1)
         body_lines = lines[title_at + 1 : body_end]
+        published, body_lines = _take_date(body_lines)
         byline, body_lines = self._take_byline(body_lines, title_at + 1)
+        if published is None:
+            published, body_lines = _take_date(body_lines)
         body = join_paragraphs("\n".join(x.strip() for x in body_lines))
         paragraphs = [p for p in body.split("\n\n") if p]
 
@@ -153,7 +160,10 @@ class _Parser(CommentsReader):
             declared_count=declared,
             comments=comments,
             warnings=self.warnings,
+            published=published[0] if published else None,
         )
+        if byline is None and published and published[1]:
+            article.byline = published[1]
         if declared is not None and declared != article.found_count:
             noun = "comment" if declared == 1 else "comments"
             self.warnings.append(
@@ -207,6 +217,15 @@ class _Parser(CommentsReader):
                 )
             return match["name"].strip(), body[i + 1 :]
         return None, body
+
+def _take_date(body: list[str]) -> tuple[tuple | None, list[str]]:
+    """The article's date line, if the first line of text is one, and the lines after it."""
+    for i, line in enumerate(body):
+        if line.strip():
+            found = article_date(line) if len(line) <= 200 else None
+            return (found, body[i + 1 :]) if found else (None, body)
+    return None, body
+
 
 def _count(raw: str) -> int:
     word = raw.lower()

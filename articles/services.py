@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.db.models import Q
 from django.utils.text import slugify
 
 from articles.models import Article
@@ -13,17 +14,27 @@ from newsroom.text import fit
 _SLUG_SUFFIX_ROOM = 20
 
 
-def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
-    base = fit(Article, "slug", slugify(title), spare=_SLUG_SUFFIX_ROOM).strip("-") or "article"
-    taken = set(
-        Article.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+def unique_slugs(titles: list[str]) -> list[str]:
+    """A slug for each title that no article has and no other title here gets,
+    found with one query."""
+    bases = [
+        fit(Article, "slug", slugify(title), spare=_SLUG_SUFFIX_ROOM).strip("-") or "article"
+        for title in titles
+    ]
+    if not bases:
+        return []
+    near = Q()
+    for base in set(bases):
+        near |= Q(slug__startswith=base)
+    taken = set(Article.objects.filter(near).values_list("slug", flat=True))
+    slugs = []
+    for base in bases:
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
 
 
 def source_fields(
@@ -42,16 +53,18 @@ def source_fields(
     }
 
 
-def article_upsert(*, article: Article | None, source_name: str, fields: dict) -> Article:
-    """Create the article ``source_name`` describes, or refresh ``article`` with ``fields``.
+def articles_create(sources: list[tuple[str, dict]]) -> list[Article]:
+    """Create an article for each ``(source_name, fields)``, in one INSERT."""
+    slugs = unique_slugs([fields["title"] for _, fields in sources])
+    return Article.objects.bulk_create(
+        Article(source_name=name, slug=slug, **fields)
+        for (name, fields), slug in zip(sources, slugs, strict=True)
+    )
 
-    A refresh writes only ``fields``: a moderator may have closed comments meanwhile.
-    """
-    if article is None:
-        return Article.objects.create(
-            source_name=source_name, slug=unique_slug(fields["title"]), **fields
-        )
+
+def article_refresh(article: Article, fields: dict) -> None:
+    """Refresh ``article`` from its source, writing only ``fields``: a moderator
+    may have closed comments meanwhile."""
     for name, value in fields.items():
         setattr(article, name, value)
     article.save(update_fields=[*fields, "updated"])
-    return article

@@ -92,8 +92,8 @@ def measure(comments: int) -> dict:
 
     from articles.models import Article
     from bench.discussions import body, discussion
+    from comments.import_files import import_nodes
     from comments.import_trees import threads_import
-    from comments.management.commands.import_seeds import import_nodes
     from comments.models import Comment
 
     started = time.perf_counter()

@@ -31,9 +31,9 @@ from django.utils.html import escape  # noqa: E402
 
 from articles.models import Article  # noqa: E402
 from bench.discussions import body, discussion, seed_text  # noqa: E402
+from comments.import_files import import_nodes  # noqa: E402
 from comments.import_trees import threads_import  # noqa: E402
 from comments.importing import statistics_refresh  # noqa: E402
-from comments.management.commands.import_seeds import import_nodes  # noqa: E402
 from comments.models import Comment  # noqa: E402
 
 _COMMENT = re.compile(r'<li id="c(\d+)"')

@@ -33,8 +33,24 @@ def _archived(comment: Comment) -> dict:
         "author": comment.known_author,
         "body": comment.body,
         "status": comment.status,
-        "created": comment.created.isoformat(),
+        # As the source had it: None for a dump without dates, whose import
+        # time is ``imported_at``.
+        "created": None if comment.date_unknown else comment.created.isoformat(),
+        "imported_at": comment.imported_at.isoformat() if comment.imported_at else None,
+        "source": _provenance(comment),
         "replies": [],
+    }
+
+
+def _provenance(comment: Comment) -> dict | None:
+    """Where an imported comment came from: format, file and line, and its id
+    in the export or its position in the dump."""
+    if not comment.is_imported:
+        return None
+    return {
+        "format": comment.import_format or None,
+        "file": comment.import_source,
+        "key": comment.import_key,
     }
 
 
@@ -63,6 +79,7 @@ def export_articles(articles: Sequence[Article]) -> dict:
         "articles": [
             {
                 **article_fields(article),
+                "source_url": article.source_url or None,
                 "comments": _forest(comments_by_article[article.pk], _archived),
             }
             for article in articles

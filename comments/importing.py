@@ -5,17 +5,22 @@ files and hands over plain data.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import connection, transaction
 
 from articles.models import Article
-from articles.services import article_upsert, source_fields
-from comments.import_trees import comments_reimport, threads_import
+from articles.pagecache import discussions_changed
+from articles.services import article_refresh, articles_create, source_fields
+from comments.import_layout import maker, new_threads
+from comments.import_trees import comments_reimport
 from comments.locks import Namespace, name_lock
 from comments.models import Comment
 from comments.seed_match import ImportNode
+from newsroom.text import fit
 
 
 class ImportRefused(ValueError):
@@ -52,60 +57,159 @@ def _count_fitting(threads: Sequence[ImportNode], limit: int) -> int:
     return count
 
 
-def article_import(
-    *,
-    source_name: str,
-    raw: bytes,
-    title: str,
-    byline: str | None,
-    paragraphs: list[str],
-    declared_count: int | None,
-    threads: Sequence[ImportNode],
-    dry_run: bool = False,
-) -> ImportOutcome:
-    """Create or refresh the article a source file describes, with its threads.
+@dataclass
+class ArticleSource:
+    """An article as a source describes it, with its threads: what an import takes.
 
-    The file's name identifies the article. An unchanged file (same hash)
-    changes nothing; a changed one updates the article and merges its
-    comments by content (``comments.import_trees.comments_reimport``).
-    Comments posted on the site are never touched. Raises ImportRefused for
-    threads whose positions cannot be recorded.
+    ``source_name`` identifies the article: a seed file's name, or an
+    export's id for it. ``content_hash`` defaults to the SHA-256 of ``raw``.
+    Made only for threads whose positions can be recorded: raises
+    ImportRefused otherwise, before anything is written.
     """
-    found = _count_fitting(threads, Comment._meta.get_field("import_key").max_length)
-    fields = source_fields(
-        raw=raw, title=title, byline=byline, paragraphs=paragraphs, declared_count=declared_count
-    )
+
+    source_name: str
+    raw: bytes
+    title: str
+    byline: str | None
+    paragraphs: list[str]
+    threads: Sequence[ImportNode]
+    declared_count: int | None = None
+    source_url: str = ""
+    published: datetime | None = None
+    content_hash: str | None = None
+    count: int = field(init=False)
+
+    def __post_init__(self):
+        self.count = _count_fitting(self.threads, Comment._meta.get_field("import_key").max_length)
+
+    def fields(self) -> dict[str, object]:
+        """The article's columns."""
+        fields = source_fields(
+            raw=self.raw,
+            title=self.title,
+            byline=self.byline,
+            paragraphs=self.paragraphs,
+            declared_count=self.declared_count,
+        )
+        fields["source_url"] = fit(Article, "source_url", self.source_url)
+        if self.content_hash:
+            fields["content_hash"] = self.content_hash
+        if self.published:
+            fields["created"] = self.published
+        return fields
+
+
+def article_import(
+    source: ArticleSource, *, dry_run: bool = False, source_format: str = Comment.Source.TEXT
+) -> ImportOutcome:
+    """One article and its threads, as ``articles_import`` imports them."""
+    return articles_import([source], dry_run=dry_run, source_format=source_format)[0]
+
+
+def articles_import(
+    sources: Sequence[ArticleSource],
+    *,
+    dry_run: bool = False,
+    source_format: str = Comment.Source.TEXT,
+    file_name: str | None = None,
+) -> list[ImportOutcome]:
+    """Create or refresh the articles the sources describe, with their threads,
+    in one transaction: an outcome for each.
+
+    The sources name different articles (``source_name``, and ``source_url``
+    where they have one). ``file_name`` names the export they come from, for
+    the comments' provenance (by default each source's own name). An unchanged
+    source (same ``content_hash``) changes nothing; a changed one updates the
+    article and merges its comments (``comments.import_trees.comments_reimport``).
+    An export's article not seen before may be one another source made,
+    found by ``source_url``: its comments are merged in, its text left as it is.
+    Comments posted on the site are never touched. New articles and their
+    threads are inserted in bulk, whatever their number.
+    """
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # An import can always be run again, so its commit need not wait
                 # for the disk: a crash loses the last imports, never consistency.
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        # Not the article's row lock: a reply holds its thread's lock and then
-        # bumps the article's discussion version, so the article row is
+        # Not the articles' row locks: a reply holds its thread's lock and then
+        # bumps the article's discussion version, so article rows are
         # written last, after the threads' locks.
-        name_lock(Namespace.SEED_FILE, source_name)
-        article = Article.objects.defer("source_text").filter(source_name=source_name).first()
-        if article is not None and article.content_hash == fields["content_hash"]:
-            return ImportOutcome("unchanged", article)
-        if dry_run:
-            action = "would update" if article else "would create"
-            return ImportOutcome(action, article, imported=found)
-        if article is None:
-            article = article_upsert(article=None, source_name=source_name, fields=fields)
-            created = threads_import(article=article, threads=threads, source_name=source_name)
-            return ImportOutcome("created", article, imported=len(created))
-        report = comments_reimport(article=article, threads=threads, source_name=source_name)
-        article_upsert(article=article, source_name=source_name, fields=fields)
-        return ImportOutcome(
-            "updated",
-            article,
-            imported=report.added,
-            updated=report.updated,
-            missing=report.missing,
-            left_alone=report.left_alone,
-            notes=report.notes,
-        )
+        name_lock(Namespace.SEED_FILE, *(s.source_name for s in sources))
+        articles = Article.objects.defer("source_text")
+        known = articles.in_bulk([s.source_name for s in sources], field_name="source_name")
+        urls = {s.source_url for s in sources if s.source_url and s.source_name not in known}
+        foreign: dict[str, Article] = {}
+        if urls and source_format != Comment.Source.TEXT:
+            # The oldest article of a URL is the one its comments join.
+            for article in articles.filter(source_url__in=urls).order_by("-pk"):
+                foreign[article.source_url] = article
+        outcomes: list[ImportOutcome | None] = []
+        new: list[tuple[int, ArticleSource, dict]] = []
+        for source in sources:
+            article = known.get(source.source_name)
+            other = foreign.get(source.source_url) if article is None else None
+            fields = source.fields()
+            if article is not None and article.content_hash == fields["content_hash"]:
+                outcomes.append(ImportOutcome("unchanged", article))
+            elif dry_run:
+                action = "would update" if article or other else "would create"
+                outcomes.append(ImportOutcome(action, article or other, imported=source.count))
+            elif article is None and other is None:
+                new.append((len(outcomes), source, fields))
+                outcomes.append(None)
+            else:
+                name = file_name or source.source_name
+                outcomes.append(_merged(article, other, source, fields, name, source_format))
+        for index, outcome in _created(new, source_format, file_name):
+            outcomes[index] = outcome
+    return outcomes
+
+
+def _created(
+    new: list[tuple[int, ArticleSource, dict]], source_format: str, file_name: str | None
+) -> list[tuple[int, ImportOutcome]]:
+    if not new:
+        return []
+    made = articles_create([(source.source_name, fields) for _, source, fields in new])
+    threads = [
+        (maker(article, file_name or source.source_name, source_format), source.threads)
+        for article, (_, source, _) in zip(made, new, strict=True)
+    ]
+    per_article = Counter(c.article_id for c in new_threads(threads))
+    if per_article:
+        discussions_changed(list(per_article))
+    return [
+        (index, ImportOutcome("created", article, imported=per_article[article.pk]))
+        for article, (index, _, _) in zip(made, new, strict=True)
+    ]
+
+
+def _merged(
+    article: Article | None,
+    foreign: Article | None,
+    source: ArticleSource,
+    fields: dict,
+    source_name: str,
+    source_format: str,
+) -> ImportOutcome:
+    report = comments_reimport(
+        article=article or foreign,
+        threads=source.threads,
+        source_name=source_name,
+        source_format=source_format,
+    )
+    if article is not None:
+        article_refresh(article, fields)
+    return ImportOutcome(
+        "updated" if report.added or report.updated or article else "unchanged",
+        article or foreign,
+        imported=report.added,
+        updated=report.updated,
+        missing=report.missing,
+        left_alone=report.left_alone,
+        notes=report.notes,
+    )
 
 
 def statistics_refresh() -> None:

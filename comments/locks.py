@@ -57,16 +57,21 @@ def lock_thread_of(comment_id: int) -> Comment:
         locked.add(comment.tree_id)
 
 
-def name_lock(namespace: Namespace, name: str) -> None:
-    """Serialise the writers of one kind for one name (an address, a seed file) until commit.
+def name_lock(namespace: Namespace, *names: str) -> None:
+    """Serialise the writers of one kind for each name (an address, a seed file) until commit.
 
     Rate limits count inside the write transaction, under this lock on
     PostgreSQL (SQLite's IMMEDIATE transactions already serialise), so
     concurrent requests from one address across workers cannot overshoot.
+    Several names are locked in sorted order, so two writers of overlapping
+    sets never wait for each other.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [int(namespace), name])
+            for name in sorted(set(names)):
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [int(namespace), name]
+                )
 
 
 def lock_comment(comment_id: int) -> Comment:

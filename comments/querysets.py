@@ -44,7 +44,7 @@ class CommentQuerySet(TreeQuerySet):
 # from the rows, not from the reader, so the page every reader shares carries them.
 DISPLAY_COLUMNS = (
     "pk", "parent_id", "lft", "level", "status", "body", "created", "edited_at",
-    "reaction_count", "featured_at", "date_unknown", "user_id", "user__is_staff",
+    "reaction_count", "featured_at", "date_unknown", "import_format", "user_id", "user__is_staff",
     "is_imported", "author_name", "user__first_name", "user__last_name",
 )
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from articles.models import Article
+from comments.models import Comment
 from comments.templatetags.comment_text import comment_body
 from comments.threads import Badge, DisplayedComment
 from newsroom.times import Clock
@@ -64,6 +65,12 @@ def render_thread(
     respect_word = escape(_("Respect"))
     featured = f' <em class="featured">{escape(_("Featured"))}</em>'
     more = escape(_("Continue this thread →"))
+    # Where an imported comment was written, beside the date its source gave.
+    marks = {
+        Comment.Source.TEXT: escape(_("from the original page")),
+        Comment.Source.WXR: escape(_("from WordPress")),
+        Comment.Source.DISQUS: escape(_("from Disqus")),
+    }
     # The guest mark is the plain one: most comments carry it, and every byte
     # of it is repeated down the page (tests/browser/test_look.py's budget).
     badges = {
@@ -83,6 +90,12 @@ def render_thread(
             out.append(f'<li id="c{pk}" class="c gone"><p class="tomb">{tomb}</p>\n')
         else:
             posted = clock.posted(c.created, date_unknown=c.date_unknown)
+            # An import's source, beside the date it gave (a dump without dates
+            # already says it comes from the original page).
+            mark = "" if c.date_unknown else marks.get(c.source, "")
+            after_time = f" <small>{mark}</small>" if mark else ""
+            if c.edited:
+                after_time += edited
             if c.parent_author:
                 context = f" <span>{reply_to % {'name': escape(c.parent_author)}}</span>"
             elif c.depth:
@@ -111,7 +124,7 @@ def render_thread(
                 f'<li id="c{pk}" class="c{" held" if c.awaiting else ""}">'
                 f'<article aria-labelledby="h{pk}"><header id="h{pk}">'
                 f"<b>{escape(c.display_author)}</b>{badges[c.badge]}{context} "
-                f'<a href="#c{pk}">{posted}</a>{edited if c.edited else ""}{badge}</header>\n'
+                f'<a href="#c{pk}">{posted}</a>{after_time}{badge}</header>\n'
                 f"{comment_body(c.body)}\n{footer}</article>\n"
             )
         if c.continues:

@@ -29,12 +29,14 @@ from datetime import datetime
 from typing import NamedTuple
 
 from articles.seed_parser import LOST_TEXT_REASON
+from articles.xml_source import SOURCE_REASONS
 from comments.models import Comment
 from newsroom.text import fit
 
 # The statuses an import gives, with their reasons: any other was a moderator's.
 _AS_IMPORTED = frozenset(
     {(Comment.Status.PUBLISHED, ""), (Comment.Status.PENDING, LOST_TEXT_REASON)}
+    | {(status, reason) for reason, status in SOURCE_REASONS.items()}
 )
 # Gaps wider than this are a rewrite, not an edit: no texts are compared there,
 # which bounds the work a hostile file can cause.
@@ -48,12 +50,18 @@ _SAME_TEXT = 0.5
 class ImportNode:
     """A comment to import, with its replies: plain data, whatever it was read from."""
 
-    key: str  # its position in the source, e.g. "3.1" for the first reply to the third
+    key: str  # the source's id for it, or its position, e.g. "3.1" for the first reply to the third
     body: str
     author: str | None = None
     line: int = 0  # where the source has it, for notes
-    hold_reason: str | None = None  # why it waits for a moderator, if it does
+    hold_reason: str | None = None  # why it is not published, if it is not
     replies: list[ImportNode] = field(default_factory=list)
+    # Matched by ``key`` (an export's own id) rather than by content.
+    keyed: bool = False
+    status: str | None = None  # the source's; None: published, or pending if held
+    created: datetime | None = None  # None when the source gave no date
+    email: str = ""
+    ip: str | None = None
 
 
 class Row(NamedTuple):
@@ -74,6 +82,8 @@ class Row(NamedTuple):
     moderated_at: datetime | None
     edited_at: datetime | None
     missing_from_source: bool
+    import_format: str = Comment.Source.TEXT
+    import_key: str = ""
 
 
 ROW_COLUMNS = Row._fields
@@ -129,18 +139,21 @@ def plan_reimport(
     threads: Sequence[ImportNode],
     rows: Sequence[Row],
     bodies: Callable[[list[int]], dict[int, str]],
+    source_format: str = Comment.Source.TEXT,
 ) -> Plan:
     """Match the file's threads to an article's rows (all of them, in tree order).
 
     ``bodies`` fetches the current text of rows by pk, for the few gaps where
-    texts must be compared.
+    texts must be compared. Only rows imported from ``source_format`` are
+    matched: a Disqus export may add to an article a WordPress one made.
     """
     replies: dict[int | None, list[Row]] = defaultdict(list)
     answered: set[int] = set()
+    ours = [row for row in rows if row.is_imported and row.import_format == source_format]
+    for row in ours:
+        replies[row.parent_id].append(row)
     for row in rows:
-        if row.is_imported:
-            replies[row.parent_id].append(row)
-        elif row.parent_id is not None:
+        if not row.is_imported and row.parent_id is not None:
             answered.add(row.parent_id)
     plan = Plan()
     reached: set[int] = set()
@@ -165,11 +178,7 @@ def plan_reimport(
             reached.add(row.pk)
             _sort(plan, row, comment, digest, touched(row, answered))
             stack.append((row, comment.replies))
-    plan.missing = [
-        row
-        for row in rows
-        if row.is_imported and not row.missing_from_source and row.pk not in reached
-    ]
+    plan.missing = [row for row in ours if not row.missing_from_source and row.pk not in reached]
     return plan
 
 
@@ -180,7 +189,7 @@ def _sort(plan: Plan, row: Row, comment: ImportNode, digest: str, how: str | Non
         return
     if how:
         plan.left_alone.append((row, comment, f"was {how}"))
-    elif comment.hold_reason:
+    elif comment.hold_reason == LOST_TEXT_REASON:
         # Text a later dump lost to encoding must not overwrite (and publish
         # over) the text already imported.
         plan.left_alone.append((row, comment, "has its text lost to encoding in the file"))
@@ -195,6 +204,9 @@ def _match(
     bodies: Callable[[list[int]], dict[int, str]],
 ) -> list[Row | None]:
     """The row each comment is among one parent's imported replies; None for a new one."""
+    if comments and comments[0].keyed:
+        by_key = {row.import_key: row for row in rows}
+        return [by_key.pop(comment.key, None) for comment in comments]
     keyed: dict[tuple[str, int], Row] = {}
     seen: Counter[str] = Counter()
     for row in rows:

@@ -43,6 +43,8 @@ class Row(NamedTuple):
     reaction_count: int
     featured_at: datetime | None
     date_unknown: bool
+    # What an imported comment was read from (``Comment.Source``); empty for ours.
+    source: str
     # None when unknown (the public export says so); the page says "Anonymous".
     known_author: str | None
     badge: Badge = Badge.NONE
@@ -55,10 +57,10 @@ class Row(NamedTuple):
         ``threads`` the order of its threads (``CommentQuerySet.in_thread_order``)."""
         rows = []
         for row in queryset.for_display(threads):
-            user_id, is_staff, imported = row[11:14]
-            known_author = author_label(*row[14:])
+            user_id, is_staff, imported = row[12:15]
+            known_author = author_label(*row[15:])
             badge = _badge(user_id, is_staff, imported, known_author, author_id)
-            rows.append(cls(*row[:11], known_author, badge))
+            rows.append(cls(*row[:12], known_author, badge))
         return rows
 
 
@@ -105,6 +107,8 @@ class DisplayedComment:
     created: datetime | None
     # Its author or staff changed its words after posting.
     edited: bool
+    # An imported comment's source (``Comment.Source``).
+    source: str
     # Imported without a date: ``created`` is the import's, never shown as written.
     date_unknown: bool
     # Levels below the page's top comment.
@@ -190,6 +194,7 @@ def lay_out(
                 created=None if tombstone else row.created,
                 edited=not tombstone and row.edited_at is not None,
                 date_unknown=not tombstone and row.date_unknown,
+                source="" if tombstone else row.source,
                 depth=depth,
                 parent_author=names.get(row.parent_id),
                 direct_replies=direct[row.pk],

@@ -16,10 +16,12 @@ from tests.helpers import create_tree, make_article, post
 pytestmark = pytest.mark.django_db
 
 ARTICLE_KEYS = {
-    "slug", "title", "byline", "source", "paragraphs", "declared_comment_count",
+    "slug", "title", "byline", "source", "source_url", "paragraphs", "declared_comment_count",
     "comments_open", "comments",
 }
-COMMENT_KEYS = {"id", "author", "body", "status", "created", "replies"}
+COMMENT_KEYS = {
+    "id", "author", "body", "status", "created", "imported_at", "source", "replies",
+}
 
 
 def export(*args) -> dict:
@@ -37,6 +39,7 @@ def test_article_without_comments_has_every_field_and_nulls_for_what_it_lacks():
                 "title": "Plain",
                 "byline": None,
                 "source": None,
+                "source_url": None,
                 "paragraphs": ["One.", "Two."],
                 "declared_comment_count": None,
                 "comments_open": False,

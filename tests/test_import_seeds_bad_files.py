@@ -100,11 +100,11 @@ def test_symbolic_link_named_on_the_command_line_is_refused_too(tmp_path):
 
 
 def test_file_that_fails_midway_leaves_nothing_behind(monkeypatch):
-    def broken(**kwargs):
-        Comment.objects.create(article=kwargs["article"], body="half-written")
+    def broken(threads):
+        Comment.objects.create(article=Article.objects.get(), body="half-written")
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing, "threads_import", broken)
+    monkeypatch.setattr(importing, "new_threads", broken)
     with pytest.raises(RuntimeError):
         import_seeds(SEEDS / FIRST)
     assert Article.objects.count() == 0

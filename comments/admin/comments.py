@@ -61,6 +61,7 @@ class CommentAdmin(
         "status",
         ("article", ArticleListFilter),
         "is_imported",
+        "import_format",
         "missing_from_source",
         ReportedListFilter,
         "created",
@@ -117,7 +118,10 @@ class CommentAdmin(
             _("Import"),
             {
                 "classes": ["collapse"],
-                "fields": ["is_imported", "import_source", "import_key", "missing_from_source"],
+                "fields": [
+                    "is_imported", "import_format", "import_source", "import_key",
+                    "imported_at", "missing_from_source",
+                ],
             },
         ),
     ]
@@ -126,8 +130,8 @@ class CommentAdmin(
     readonly_fields = [
         "article", "parent", "user", "ip_address", "created", "status", "moderation_reason",
         "moderated_by", "moderated_at", "edited_by", "edited_at", "deleted_at", "report_count",
-        "reaction_count", "featured_at", "is_imported", "import_source", "import_key",
-        "missing_from_source",
+        "reaction_count", "featured_at", "is_imported", "import_format", "import_source",
+        "import_key", "imported_at", "missing_from_source",
     ]
 
     def get_queryset(self, request):

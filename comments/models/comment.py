@@ -130,21 +130,35 @@ class Comment(MPTTModel):
             "since the last moderation instead."
         ),
     )
+    class Source(models.TextChoices):
+        TEXT = "text", _("Text dump of the original page")
+        WXR = "wxr", _("WordPress export")
+        DISQUS = "disqus", _("Disqus export")
+
     created = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     is_imported = models.BooleanField(_("imported"), default=False)
+    import_format = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, blank=True,
+        help_text=_("What an imported comment was read from; empty for comments posted here."),
+    )
+    imported_at = models.DateTimeField(
+        _("imported at"), null=True, blank=True,
+        help_text=_("When the import ran; ``created`` is the source's own date where it had one."),
+    )
     import_source = models.CharField(
         _("imported from"),
         max_length=300,
         blank=True,
-        help_text=_("Seed file and line the comment was imported from."),
+        help_text=_("File (seed file or export) and line the comment was imported from."),
     )
     import_key = models.CharField(
         _("import key"),
         max_length=100,
         blank=True,
         help_text=_(
-            "Position in the seed file that imported it, e.g. 3.1 for the first reply to the "
-            "third comment. Later versions of the file may move it; re-imports match by content."
+            "An export's own id for it, or its position in a seed file, e.g. 3.1 for the first "
+            "reply to the third comment. Re-imports of an export match by id; later versions "
+            "of a seed file may move it, and they match by content."
         ),
     )
     import_digest = models.CharField(

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 # How a comment's time reads: "3 minutes ago" (its exact time, "9 Jul 2017, 14:05
 # UTC", on hover), or, imported from a dump without dates (the seeds), where it comes from.
-TIME = r"(?:now|\d+ \w+ ago|From the original page)"
+TIME = r"(?:now|\d+ \w+ ago|[Ff]rom the original page)"
 
 
 @dataclass

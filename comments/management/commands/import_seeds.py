@@ -1,12 +1,11 @@
-import os
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.seed_parser import MAX_SEED_BYTES, ParsedComment, SeedError, parse_seed
-from comments.importing import ImportRefused, article_import, statistics_refresh
-from comments.seed_match import ImportNode
+from articles.seed_parser import SeedError
+from comments.import_files import seed_files, text_import
+from comments.importing import ImportRefused, statistics_refresh
 
 
 class Command(BaseCommand):
@@ -24,7 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths=(), dry_run=False, **options):
-        files, missing = _seed_files(paths or [str(settings.BASE_DIR / "seeds")])
+        files, missing = seed_files(paths or [str(settings.BASE_DIR / "seeds")])
         failed = len(missing)
         for path in missing:
             self.stderr.write(f"{path}: no such file or folder")
@@ -42,18 +41,7 @@ class Command(BaseCommand):
 
     def _import(self, path: Path, *, dry_run: bool) -> bool:
         """Import one file and report it; True when the database changed."""
-        raw = _read_seed(path)
-        parsed = parse_seed(raw)
-        outcome = article_import(
-            source_name=path.name,
-            raw=raw,
-            title=parsed.title,
-            byline=parsed.byline,
-            paragraphs=parsed.paragraphs,
-            declared_count=parsed.declared_count,
-            threads=import_nodes(parsed.comments),
-            dry_run=dry_run,
-        )
+        parsed, outcome = text_import(path, dry_run=dry_run)
         if outcome.action == "unchanged":
             self.stdout.write(f"{path.name}: unchanged “{parsed.title}”, nothing to do")
             return False
@@ -75,56 +63,3 @@ class Command(BaseCommand):
         for note in [*parsed.warnings, *outcome.notes]:
             self.stdout.write(f"  {path.name}: note: {note}")
         return not dry_run
-
-
-def import_nodes(comments: list[ParsedComment]) -> list[ImportNode]:
-    """The parser's comments as the importer's plain nodes (the parser caps their depth)."""
-    return [
-        ImportNode(
-            key=c.key,
-            body=c.body,
-            author=c.author,
-            line=c.line,
-            hold_reason=c.hold_reason,
-            replies=import_nodes(c.replies),
-        )
-        for c in comments
-    ]
-
-
-def _read_seed(path: Path) -> bytes:
-    """The file's bytes, never read through a symbolic link.
-
-    A link in the seeds folder could publish any file the importer can read
-    (/etc/passwd became an article). O_NOFOLLOW refuses a file swapped for a
-    link after the check, and the size comes from the file actually opened.
-    """
-    if path.is_symlink():
-        raise SeedError(
-            f"symbolic link to {os.readlink(path)}: seeds are read from regular files only"
-        )
-    with open(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as file:
-        size = os.fstat(file.fileno()).st_size
-        if size > MAX_SEED_BYTES:
-            raise SeedError(f"file is {size:,} bytes; the limit is {MAX_SEED_BYTES:,}")
-        return file.read()
-
-
-def _seed_files(paths: list[str]) -> tuple[list[Path], list[str]]:
-    """Files named, and the files of folders named; links are kept so they are refused by name."""
-    files, missing = [], []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files.extend(
-                sorted(
-                    p
-                    for p in path.iterdir()
-                    if (p.is_symlink() or p.is_file()) and not p.name.startswith(".")
-                )
-            )
-        elif path.is_symlink() or path.is_file():
-            files.append(path)
-        else:
-            missing.append(raw)
-    return files, missing
