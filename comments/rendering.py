@@ -47,14 +47,12 @@ def render_thread(
 ) -> SafeString:
     """The ``<li>`` items of a laid-out thread, for an ``<ol class="thread">`` on the
     article's page, or on a comment's own page (``on_comment_page``)."""
-    detail, reply, report = (
-        comment_urls(name, article)
-        for name in ("comments:detail", "comments:reply", "comments:report")
-    )
-    # Relative to the page, the one address per comment that is not: written on
-    # every comment of every page, a full path would cost as much as the rest of
-    # its markup (tests/browser/test_look.py's budget). Both pages end in "/".
-    respect_from = "../" if on_comment_page else "comments/"
+    # Each comment's addresses are relative to the page: written on every comment
+    # of pages of hundreds, full paths (the article's slug in each) would cost as
+    # much as the rest of its markup (markup under 500 B a comment: bench/, and
+    # tests/browser/test_look.py). Both pages' paths end in "/": the article's
+    # (/articles/<slug>/) and a comment's (/articles/<slug>/comments/<pk>/).
+    base = "../" if on_comment_page else "comments/"
     removed = escape(_("This comment was removed."))
     deleted = escape(_("Deleted by its author."))
     edited = f' <small class="edited">{escape(_("edited"))}</small>'
@@ -106,7 +104,7 @@ def render_thread(
                 badge, footer = f' <em class="badge">{awaiting}</em>', ""
             else:
                 link = (
-                    f'<a class="reply" href="{reply(pk)}">{reply_word}</a> '
+                    f'<a class="reply" href="{base}{pk}/reply/">{reply_word}</a> '
                     if article.comments_open
                     else ""
                 )
@@ -116,9 +114,9 @@ def render_thread(
                 # (``press_respects``): the thread is shared, and a guest's leads to sign in.
                 count = f" <span>{c.reaction_count}</span>" if c.reaction_count else ""
                 footer = (
-                    f'<footer><button form="respect" formaction="{respect_from}{pk}/respect/">'
+                    f'<footer><button form="respect" formaction="{base}{pk}/respect/">'
                     f"{respect_word}{count}</button> {link}"
-                    f'<a href="{report(pk)}" rel="nofollow">{report_word}</a></footer>'
+                    f'<a href="{base}{pk}/report/" rel="nofollow">{report_word}</a></footer>'
                 )
             out.append(
                 f'<li id="c{pk}" class="c{" held" if c.awaiting else ""}">'
@@ -128,7 +126,7 @@ def render_thread(
                 f"{comment_body(c.body)}\n{footer}</article>\n"
             )
         if c.continues:
-            out.append(f'<a class="more" href="{detail(pk)}">{more}</a>')
+            out.append(f'<a class="more" href="{base}{pk}/">{more}</a>')
         if c.has_replies:
             counted = (c.direct_replies, c.reply_count)
             if counted not in replies:

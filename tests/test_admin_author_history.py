@@ -117,7 +117,7 @@ def test_the_panel_costs_the_same_queries_however_much_the_author_wrote(
 
     # The change page's (tests/test_admin_comment_page.py) with the account and
     # its profile, the counts by status and the latest five: none per comment.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = desk.get(change_url(comments[0]))
 
     assertContains(response, "The author at a glance")

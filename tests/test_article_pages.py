@@ -79,8 +79,9 @@ def test_each_comment_has_author_time_permalink_reply_and_report_links(client):
 
     assertContains(response, f'<a href="#c{comment.pk}"')
     assertContains(response, "Anonymous")
-    assertContains(response, f'href="/articles/story/comments/{comment.pk}/reply/"')
-    assertContains(response, f'href="/articles/story/comments/{comment.pk}/report/"')
+    # Relative to the article's page, /articles/story/.
+    assertContains(response, f'href="comments/{comment.pk}/reply/"')
+    assertContains(response, f'href="comments/{comment.pk}/report/"')
     assertContains(response, "<p>Line one<br>line two</p><p>Second paragraph</p>")
 
 

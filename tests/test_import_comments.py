@@ -182,7 +182,7 @@ def test_the_page_marks_where_imported_comments_came_from_with_the_sources_date(
 ):
     run(*files(tmp_path, wp_xml=WXR))
     page = client.get(Article.objects.get().get_absolute_url()).content.decode()
-    assert '<time datetime="2017-07-11T15:42:00+00:00">11 Jul 2017, 15:42</time></a> ' \
+    assert '<time datetime="2017-07-11T15:42+00:00">11 Jul 2017, 15:42 UTC</time></a> ' \
            "<small>from WordPress</small>" in page
 
 

@@ -116,4 +116,4 @@ def test_the_seeds_read_as_before(client):
     assert not Comment.objects.filter(date_unknown=False).exists()
     assert Comment.objects.filter(author_name__endswith="says:").count() == 0
     page = client.get(Article.objects.first().get_absolute_url()).content.decode()
-    assert "from the original page</a>" in page
+    assert "From the original page</span>" in page

@@ -97,7 +97,8 @@ def test_threads_deeper_than_the_visible_depth_continue_on_the_comment_page(clie
 
     response = client.get(article.get_absolute_url())
 
-    continued = f'href="{article.get_absolute_url()}comments/{chain[2].pk}/"'
+    # Relative to the article's page.
+    continued = f'href="comments/{chain[2].pk}/"'
     assert_page(
         response, shows=["depth 2", continued, "Continue this thread"], hides=["depth 3"]
     )

@@ -94,7 +94,7 @@ def test_a_reader_signs_in_with_the_new_password_and_lands_where_they_were(
     page.goto("/")
     page.get_by_role("link", name=FIRST_SEED).click()
     article_url = page.url
-    page.get_by_role("link", name="Sign in").click()
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="Sign in").click()
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password").fill(NEW_PASSWORD)
     submit(page, "Sign In")

@@ -15,7 +15,7 @@ from tests.browser.newsroom import FIRST_SEED, SPEECH, Site, comment
 pytestmark = pytest.mark.browser
 
 EXACT_TIME = re.compile(r"^\d{1,2} \w{3} \d{4}, \d\d:\d\d UTC$")
-SLUG = "a-long-discussion"
+SLUG = "a-discussion-in-context"
 # One more than fits on the first page (NEWSROOM_THREADS_PER_PAGE, default 50).
 FILLER_THREADS = 51
 
@@ -29,7 +29,7 @@ def long_discussion(site: Site) -> list[int]:
         "from datetime import datetime, UTC\n"
         "from articles.models import Article\n"
         "from comments.posting import comment_create\n"
-        f"article = Article.objects.create(title='A long discussion', slug={SLUG!r},\n"
+        f"article = Article.objects.create(title='A discussion in context', slug={SLUG!r},\n"
         "    body='Many threads.', created=datetime(2000, 1, 1, tzinfo=UTC))\n"
         f"for n in range({FILLER_THREADS}):\n"
         "    comment_create(article=article, parent=None, body=f'Filler thread {n}',\n"
