@@ -215,6 +215,8 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+# Refused forms keep the reader's text (see newsroom/csrf.py for the shared page's forms).
+CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
 
 LOGGING = {
     "version": 1,
