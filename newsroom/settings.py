@@ -48,9 +48,8 @@ def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Networ
         try:
             networks.append(ipaddress.ip_network(item))
         except ValueError as error:
-            raise ImproperlyConfigured(
-                f"{name}: {item!r} is not an IP address or network ({error})"
-            ) from None
+            message = f"{name}: {item!r} is not an IP address or network ({error})"
+            raise ImproperlyConfigured(message) from None
     return networks
 
 
@@ -215,8 +214,7 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
-# Refused forms keep the reader's text (see newsroom/csrf.py for the shared page's forms).
-CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"  # keeps the refused form's text
 
 LOGGING = {
     "version": 1,
