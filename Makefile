@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 RUN_ENV = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" DJANGO_HTTPS="$${DJANGO_HTTPS:-0}" \
 	EMAIL_URL="$${EMAIL_URL:-console:}"
 
-.PHONY: install run test lint browser-deps clean
+.PHONY: install run run-proxy test lint browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,12 +36,22 @@ run: install .secret_key
 	$(RUN_ENV) $(BIN)/python manage.py import_seeds seeds/
 	$(RUN_ENV) PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) exec bin/serve
 
+# `make run`'s site as production serves it: nginx on $(PORT) (deploy/nginx/newsroom.conf,
+# its files under .run/nginx/) in front of gunicorn on a private port; Ctrl-C stops both.
+run-proxy: install .secret_key browser-deps
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(BIN)/python manage.py import_seeds seeds/
+	$(RUN_ENV) PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) exec $(BIN)/python -m deploy.proxy
+
 # Debian's Chromium and a Java runtime (for the Nu HTML Checker) for the
-# browser tests; where they cannot be installed, those tests skip and say why.
+# browser tests, and Debian's nginx for the front tests and `make run-proxy`;
+# where they cannot be installed, those tests skip and say why.
 browser-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 		echo "Installing$$missing for the browser tests"; \
@@ -56,4 +66,4 @@ lint: install
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .run staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 
 from comments import reactions, selectors
 from comments.views import comment_location
+from newsroom.csrf import same_origin_form
 
 
 @require_POST
+@same_origin_form
 def comment_respect(request, slug, pk):
     """Give or take back the reader's respect; a guest is sent to sign in and back."""
     comment = get_object_or_404(

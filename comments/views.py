@@ -19,6 +19,7 @@ from comments.models import Comment
 from comments.rendering import press_respects, render_thread, with_own_actions
 from comments.selectors import comment_in_context
 from newsroom.client import client_ip
+from newsroom.csrf import same_origin_form
 
 logger = logging.getLogger("newsroom.comments")
 # Forms that carry what a reader typed, or the name and email they last posted
@@ -39,6 +40,7 @@ def comment_location(comment: Comment) -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@same_origin_form
 @reader_form
 def comment_post(request, slug, pk=None):
     """Show the comment form (quoting the parent for a reply) and take the post.

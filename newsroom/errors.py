@@ -10,7 +10,7 @@ import logging
 import sys
 
 from django.db import OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseForbidden
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
@@ -40,6 +40,17 @@ def bad_request(request, exception):
     if error is not None:
         return database_unavailable(request, error)
     return defaults.bad_request(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """``CSRF_FAILURE_VIEW``: a refused form, with the reader's text kept to copy and,
+    for a form that has a page of its own, a link to it (personal, so with a token:
+    the way on for a browser that sends neither ``Sec-Fetch-Site`` nor ``Origin``)."""
+    text = request.POST.get("body", "") if request.method == "POST" else ""
+    context = {"text": text, "form_page": request.path if text else ""}
+    response = HttpResponseForbidden(render_to_string("403_csrf.html", context, request))
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _unreachable_database(error: BaseException | None) -> OperationalError | None:

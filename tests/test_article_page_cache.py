@@ -1,5 +1,5 @@
 """What the article page costs and how its cached copy stays right: constant queries,
-one query warm, a CSRF token of the reader's own, invalidation by every change, ETags."""
+one query warm, the same bytes for every reader, invalidation by every change, ETags."""
 
 import pytest
 from django.core.cache import cache
@@ -9,7 +9,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from articles.models import Article
 from comments import moderation
 from comments.models import Comment
-from tests.helpers import assert_page, csrf_token, make_article, moderate, post, submit
+from tests.helpers import assert_page, make_article, moderate, post, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_warm_article_page_costs_one_query(client, django_assert_num_queries):
         client.get(article.get_absolute_url())
 
 
-def test_anonymous_readers_share_a_cached_page_each_with_a_working_csrf_token(
+def test_anonymous_readers_share_a_cached_page_whose_form_posts_without_a_token(
     django_assert_num_queries,
 ):
     article = make_article(slug="story")
@@ -74,28 +74,11 @@ def test_anonymous_readers_share_a_cached_page_each_with_a_working_csrf_token(
 
     with django_assert_num_queries(1):
         page = second.get(article.get_absolute_url())
-    response = submit(second, article, "From the cached page", csrfmiddlewaretoken=csrf_token(page))
+    response = submit(second, article, "From the cached page")
 
-    assert "PLACEHOLDER" not in page.content.decode()
+    assertNotContains(page, "csrfmiddlewaretoken")
     assert response.status_code == 303
     assert Comment.objects.filter(body="From the cached page").exists()
-
-
-def test_text_holding_the_token_placeholder_never_carries_another_readers_token(reader):
-    """The placeholder is secret to the process; from outside, the nearest text comes
-    is a token another reader saw and pasted. It shows as typed, and the forms (the
-    comment form, the respect buttons' form) still carry this reader's own token, once each."""
-    article = make_article(slug="story")
-    pasted = csrf_token(Client().get(article.get_absolute_url()))
-    post(article, body=f"https://evil.example/?t={pasted}")
-
-    page = reader.get(article.get_absolute_url())
-    token = csrf_token(page)
-
-    assertContains(page, f"?t={pasted}")
-    assert token != pasted
-    assertContains(page, token, count=2)
-    assert submit(reader, article, "Still works", csrfmiddlewaretoken=token).status_code == 303
 
 
 def test_an_edit_saved_from_a_stale_copy_does_not_bring_an_older_page_back(client):
@@ -200,18 +183,3 @@ def test_unchanged_article_page_answers_304_to_its_etag(client):
     assert again.status_code == 304
     assert changed.status_code == 200
     assert changed["ETag"] != first["ETag"]
-
-
-def test_reader_whose_csrf_secret_changed_gets_the_page_again_with_a_token_that_posts(reader):
-    article = make_article(slug="story")
-    first = reader.get(article.get_absolute_url())
-    reader.cookies.clear()
-
-    again = reader.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
-    response = submit(
-        reader, article, "Posted after clearing cookies", csrfmiddlewaretoken=csrf_token(again)
-    )
-
-    assert again.status_code == 200
-    assert again["ETag"] != first["ETag"]
-    assert response.status_code == 303

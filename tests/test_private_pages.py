@@ -21,12 +21,12 @@ def comment_as(reader, article, body="Mine", **fields):
     return submit(reader, article, body, **{"name": "Lin", "email": "lin@example.com", **fields})
 
 
-def test_the_shared_anonymous_article_page_keeps_its_etag_and_no_cache(reader):
+def test_the_shared_anonymous_article_page_keeps_its_etag_and_is_public_for_a_second(reader):
     article = make_article()
 
     response = reader.get(article.get_absolute_url())
 
-    assert response["Cache-Control"] == "private, no-cache"
+    assert response["Cache-Control"] == "public, max-age=0, s-maxage=1"
     assert response.has_header("ETag")
 
 

@@ -8,7 +8,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from comments import reactions
 from comments.models import Comment, Reaction
-from tests.helpers import make_article, make_reader, moderate, post, reload, send
+from tests.helpers import SAME_ORIGIN, make_article, make_reader, moderate, post, reload, send
 
 pytestmark = pytest.mark.django_db
 
@@ -132,9 +132,7 @@ def test_a_guests_script_is_told_where_to_sign_in(reader):
     reader.get("/articles/story/")
 
     response = reader.post(
-        respect_url(comment),
-        {"csrfmiddlewaretoken": reader.cookies["csrftoken"].value},
-        headers={"Accept": "application/json"},
+        respect_url(comment), headers={"Accept": "application/json", **SAME_ORIGIN}
     )
 
     assert response.status_code == 401

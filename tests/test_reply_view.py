@@ -4,7 +4,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from comments import moderation
 from comments.models import Comment
-from tests.helpers import create_tree, csrf_token, make_article, post, submit
+from tests.helpers import SAME_ORIGIN, create_tree, make_article, post, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -163,13 +163,13 @@ def test_forged_parent_ids_in_the_url_are_404_not_500(reader, forged, method):
 def test_closed_article_refuses_new_comments_with_a_clear_message(reader):
     """The reader opened the form before the article closed, and keeps the text."""
     article = make_article(slug="story")
-    token = csrf_token(reader.get("/articles/story/"))
+    reader.get("/articles/story/")
     article.comments_open = False
     article.save()
 
     response = reader.post(
-        "/articles/story/comment/",
-        {"name": "A", "body": "Late", "website": "", "csrfmiddlewaretoken": token},
+        "/articles/story/comment/", {"name": "A", "body": "Late", "website": ""},
+        headers=SAME_ORIGIN,
     )
 
     assertContains(response, "Comments are closed on this article.", status_code=400)

@@ -1,0 +1,173 @@
+"""The production shape on one machine: nginx (deploy/nginx/newsroom.conf) on ``PORT``
+in front of gunicorn on a private port, both stopped by Ctrl-C (``make run-proxy``).
+
+The site file is used as shipped, with only its machine-specific values
+replaced (the paths, the ports, the cookie names Django's settings give), and
+wrapped in a main configuration that keeps nginx's pid, logs, temporary files
+and cache under ``.run/nginx/``, so it runs as the current user without root.
+The front tests start it the same way (``tests/front/``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE_CONF = ROOT / "deploy" / "nginx" / "newsroom.conf"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+MIME_TYPES = Path("/etc/nginx/mime.types")
+BOOT_SECONDS = 30
+
+MAIN_CONF = """\
+daemon off;
+worker_processes 2;
+{user}pid {run}/nginx.pid;
+error_log {run}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    include {mime_types};
+    default_type application/octet-stream;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_timeout 65;
+    keepalive_requests 100000;
+    access_log {access_log};
+    client_body_temp_path {run}/tmp/body;
+    proxy_temp_path {run}/tmp/proxy;
+    fastcgi_temp_path {run}/tmp/fastcgi;
+    uwsgi_temp_path {run}/tmp/uwsgi;
+    scgi_temp_path {run}/tmp/scgi;
+{site}
+}}
+"""
+
+
+def nginx_missing() -> str | None:
+    """Why nginx cannot run here, or None."""
+    if not Path(NGINX).exists():
+        return "nginx is not installed (`make browser-deps` installs Debian's nginx)"
+    if not MIME_TYPES.exists():
+        return f"{MIME_TYPES} is missing (Debian's nginx-common provides it)"
+    return None
+
+
+def site_conf(*, port: int, upstream: int, static_root: Path, cache: Path,
+              session_cookie: str = "sessionid", messages_cookie: str = "messages") -> str:
+    """The shipped site file with this machine's values in place of the production ones."""
+    text = SITE_CONF.read_text()
+    replacements = {
+        "listen 80;": f"listen 127.0.0.1:{port};",
+        "listen [::]:80;\n": "",
+        "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream};",
+        "/srv/newsroom/staticfiles/": f"{static_root}/",
+        "/var/cache/nginx/newsroom": str(cache),
+        "$cookie_sessionid$cookie_messages": f"$cookie_{session_cookie}$cookie_{messages_cookie}",
+    }
+    for production, local in replacements.items():
+        if production not in text:
+            raise ValueError(f"{SITE_CONF} no longer holds {production!r}: update deploy/proxy.py")
+        text = text.replace(production, local)
+    return text
+
+
+def write_config(run: Path, *, access_log: bool = False, **site) -> Path:
+    """Write nginx's whole configuration for a private instance under ``run``."""
+    for folder in ("tmp", "cache"):
+        (run / folder).mkdir(parents=True, exist_ok=True)
+    # Started as root, nginx would hand its workers to "nobody", who cannot use these folders.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    indented = "\n".join(f"    {line}" if line else "" for line in
+                         site_conf(cache=run / "cache", **site).splitlines())
+    conf = run / "nginx.conf"
+    conf.write_text(MAIN_CONF.format(
+        user=user, run=run, mime_types=MIME_TYPES, site=indented,
+        access_log=f"{run}/access.log" if access_log else "off",
+    ))
+    return conf
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def nginx(run: Path, **site) -> Iterator[subprocess.Popen]:
+    """nginx in the foreground with the configuration for ``site``, until the block ends."""
+    conf = write_config(run, **site)
+    process = subprocess.Popen(
+        [NGINX, "-p", str(run), "-e", str(run / "error.log"), "-c", str(conf)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        _wait_for_port(site["port"], process, run / "error.log")
+        yield process
+    finally:
+        _stop(process, signal.SIGQUIT)
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + BOOT_SECONDS
+    while time.monotonic() < deadline and process.poll() is None:
+        with suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return
+        time.sleep(0.1)
+    detail = log.read_text(errors="replace") if log.exists() else ""
+    raise RuntimeError(f"nginx did not listen on {port}:\n{detail}")
+
+
+def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    with suppress(ProcessLookupError):
+        process.send_signal(sig)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def main() -> int:
+    import django
+    from django.conf import settings
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    django.setup()
+    if reason := nginx_missing():
+        print(reason, file=sys.stderr)
+        return 1
+    # A stop from a supervisor or `timeout` stops both servers as Ctrl-C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    port = int(os.environ.get("PORT", "8000"))
+    upstream = free_port()
+    env = {**os.environ, "NEWSROOM_TRUSTED_PROXIES": "127.0.0.1,::1"}
+    gunicorn = subprocess.Popen([
+        str(ROOT / ".venv" / "bin" / "gunicorn"), "newsroom.wsgi",
+        "--bind", f"127.0.0.1:{upstream}",
+        "--workers", os.environ.get("WEB_CONCURRENCY", "2"),
+        "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
+    ], cwd=ROOT, env=env)
+    try:
+        with nginx(ROOT / ".run" / "nginx", port=port, upstream=upstream,
+                   static_root=Path(settings.STATIC_ROOT),
+                   session_cookie=settings.SESSION_COOKIE_NAME) as front:
+            print(f"Newsroom through nginx on http://127.0.0.1:{port}/ "
+                  f"(gunicorn on 127.0.0.1:{upstream}); Ctrl-C stops both", flush=True)
+            with suppress(KeyboardInterrupt):
+                front.wait()
+    finally:
+        _stop(gunicorn)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

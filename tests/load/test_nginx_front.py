@@ -1,0 +1,116 @@
+"""Issue 18: the site behind Debian's nginx as deploy/nginx/newsroom.conf ships it: the
+micro-cache, cookies passing it by, freshness within a second, static files, addresses."""
+
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from deploy.proxy import free_port, nginx, nginx_missing
+from tests.load.conftest import ROOT, gunicorn
+
+pytestmark = pytest.mark.load
+
+# The forms of the shared page need no token from a current browser, which says this.
+SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
+# Where the test's readers connect from: not nginx's address, so not a trusted proxy.
+READER_ADDRESS = "127.0.0.3"
+
+
+@pytest.fixture
+def front(load_db, tmp_path) -> Iterator[tuple[str, str, object]]:
+    """gunicorn behind nginx over a fresh database: (nginx's URL, the article's slug, gunicorn)."""
+    if reason := nginx_missing():
+        pytest.skip(reason)
+    slug = load_db.tool("setup")["slug"]
+    with gunicorn(load_db, workers=2, NEWSROOM_TRUSTED_PROXIES="127.0.0.1") as server:
+        port = free_port()
+        upstream = int(server.url.rsplit(":", 1)[1])
+        with nginx(tmp_path / "nginx", port=port, upstream=upstream,
+                   static_root=ROOT / "staticfiles"):
+            yield f"http://127.0.0.1:{port}", slug, server
+
+
+def reader(url: str) -> httpx.Client:
+    transport = httpx.HTTPTransport(local_address=READER_ADDRESS)
+    return httpx.Client(base_url=url, transport=transport, timeout=30)
+
+
+def post(client: httpx.Client, slug: str, body: str, **headers: str) -> httpx.Response:
+    return client.post(f"/articles/{slug}/comment/", headers={**SAME_ORIGIN, **headers},
+                       data={"name": "Ada", "email": "", "body": body, "website": ""})
+
+
+def upstream_requests(server, path: str) -> int:
+    return sum(1 for __, method, seen, *___ in server.access_log() if seen == path)
+
+
+def test_readers_within_a_second_share_one_render(front):
+    url, slug, server = front
+    path = f"/articles/{slug}/"
+    with reader(url) as client:
+        statuses = [client.get(path).headers["X-Cache-Status"] for __ in range(20)]
+
+    assert statuses[-1] == "HIT"
+    # 20 requests over well under 2 s: at most one render and one revalidation a second.
+    assert upstream_requests(server, path) <= 3
+
+
+def test_a_request_with_a_session_cookie_passes_the_cache_by(front):
+    url, slug, __ = front
+    with reader(url) as client:
+        client.get(f"/articles/{slug}/")
+        personal = client.get(f"/articles/{slug}/", headers={"Cookie": "sessionid=anything"})
+
+    assert personal.headers["X-Cache-Status"] == "BYPASS"
+
+
+def test_a_new_comment_reaches_the_next_anonymous_reader_within_a_second(front):
+    url, slug, __ = front
+    with reader(url) as poster, reader(url) as anonymous:
+        for n in range(3):
+            anonymous.get(f"/articles/{slug}/")
+            body = f"Fresh news number {n}"
+            sent = post(poster, slug, body)
+            posted = time.monotonic()
+            assert sent.status_code == 303
+            # The poster has a session now: their next page is theirs, at once.
+            assert body in poster.get(sent.headers["location"]).text
+            while body not in anonymous.get(f"/articles/{slug}/").text:
+                assert time.monotonic() - posted <= 1.0, "the shared page stayed stale"
+                time.sleep(0.02)
+
+
+def test_static_files_come_from_nginx_compressed(front):
+    url, __, server = front
+    css = next((ROOT / "staticfiles" / "newsroom").glob("newsroom.*.css")).name
+    with reader(url) as client:
+        response = client.get(f"/static/newsroom/{css}", headers={"Accept-Encoding": "gzip"})
+
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "immutable" in response.headers["Cache-Control"]
+    assert not any("/static/" in line[2] for line in server.access_log())
+
+
+def test_the_client_address_is_the_one_nginx_saw_not_the_one_the_client_wrote(front, load_db):
+    url, slug, __ = front
+    with reader(url) as client:
+        sent = post(client, slug, "Who am I?", **{"X-Forwarded-For": "203.0.113.9"})
+
+    stored = load_db.manage("shell", "-c", "from comments.models import Comment; "
+                            "print(Comment.objects.get().ip_address)").stdout.splitlines()[-1]
+    assert sent.status_code == 303
+    assert stored == READER_ADDRESS
+
+
+def test_a_forged_cross_site_post_through_nginx_is_refused(front):
+    url, slug, __ = front
+    with reader(url) as client:
+        refused = post(client, slug, "Forged", **{"Sec-Fetch-Site": "cross-site",
+                                                  "Origin": "https://evil.example"})
+
+    assert refused.status_code == 403
+    assert "Forged" in refused.text
+
