@@ -205,7 +205,10 @@ def _shared_page(request, article: Article, number: int, order: str, template: s
     cached = page_key(article, number, "page", order=order)
     content = cache.get(cached)
     if content is None:
-        # Django's own "no token here" value: ``{% csrf_token %}`` writes nothing.
+        # Django's own "no token here" value, which keeps its context processor from
+        # making one. The forms test for it rather than leave it to ``{% csrf_token %}``,
+        # which writes nothing for it but warns (Django 5.2's format_html() without
+        # arguments).
         context = {"article": article, "csrf_token": "NOTPROVIDED"}
         content = render_to_string(template, context, request).encode()
         cache.set(cached, content, page_seconds(article))
