@@ -96,7 +96,7 @@ def test_moderator_works_the_queue_by_keyboard_bans_a_guest_and_an_admin_blocks_
     reader = new_context().new_page()
     reader.goto(f"/articles/{slug}/comment/")
     reader.get_by_label("Name").fill("Guest")
-    reader.get_by_label("Email").fill(guest)
+    reader.get_by_role("textbox", name="Email").fill(guest)
     reader.get_by_label("Comment").fill("Let me back in, please.")
     reader.get_by_role("button", name="Post comment").click()
     expect(reader.locator(".errorlist")).to_contain_text("You cannot post comments until")

@@ -25,7 +25,7 @@ THREADS = 60
 FIRST = {
     "Oldest first": "Thread 0",
     "Newest first": f"Thread {THREADS - 1}",
-    "Top": "Thread 7",
+    "Most respected": "Thread 7",
     "Most replies": "Thread 12",
 }
 BUILD = f"""
@@ -84,7 +84,7 @@ def test_the_browser_remembers_the_order_and_the_shared_page_stays_shared(
     page: Page, site, discussion
 ):
     page.goto(discussion)
-    sort_link(page, "Top").click()
+    sort_link(page, "Most respected").click()
     expect(page).to_have_url(re.compile(r"\?sort=top#discussion$"))
 
     # Back on the article's plain address, the remembered order takes its place.

@@ -77,9 +77,13 @@ def test_a_new_comment_reaches_the_next_anonymous_reader_within_a_second(front):
             assert sent.status_code == 303
             # The poster has a session now: their next page is theirs, at once.
             assert body in poster.get(sent.headers["location"]).text
+            # A reader who asks a second after the post sees it: staleness is when
+            # a stale answer was asked for, not when it arrived.
+            asked = time.monotonic()
             while body not in anonymous.get(f"/articles/{slug}/").text:
-                assert time.monotonic() - posted <= 1.0, "the shared page stayed stale"
+                assert asked - posted <= 1.0, "the shared page stayed stale"
                 time.sleep(0.02)
+                asked = time.monotonic()
 
 
 def test_static_files_come_from_nginx_compressed(front):
