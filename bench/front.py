@@ -37,6 +37,9 @@ from tests.servers import stop  # noqa: E402
 
 CONNECTIONS = 64
 POSTERS = 4
+# The anonymous reader's pause between two looks at the page, and how long it looks.
+POLL_SECONDS = 0.01
+GIVE_UP_SECONDS = 10
 _NEW = re.compile(r"#c(\d+)$")
 
 
@@ -48,13 +51,25 @@ def wrk(url: str, seconds: int) -> dict:
             "p99": re.search(r"99%\s+(\S+)", out)[1], "bad": int(bad[1]) if bad else 0}
 
 
-def poster(url: str, slug: str, parents: list[int], stop_at: float, results: dict) -> None:
-    """A reader posting replies, then waiting, anonymous, for the shared page to show each."""
+def new_results() -> dict[str, list]:
+    """What the posters record: each post's latency, every status they got (posts and
+    the anonymous reads), each acknowledged reply as (pk, parent, body), each staleness."""
+    return {"posts": [], "statuses": [], "acked": [], "staleness": []}
+
+
+def poster(url: str, slug: str, parents: list[int], stop_at: float, results: dict,
+           max_posts: int = 1000) -> None:
+    """A reader posting replies, then waiting, anonymous, for the shared page to show each.
+
+    Bounded in posts and in time: a reply the page has not shown GIVE_UP_SECONDS after
+    its acknowledgement is given up on, and counts as stale by that much."""
     rng = random.Random()
     headers = {"Sec-Fetch-Site": "same-origin"}
     with httpx.Client(base_url=url, timeout=30) as client, \
             httpx.Client(base_url=url, timeout=30) as anonymous:
-        while time.monotonic() < stop_at:
+        for __ in range(max_posts):
+            if time.monotonic() >= stop_at:
+                break
             body = f"Reply {secrets.token_hex(6)} to the story"
             parent = rng.choice(parents)
             started = time.monotonic()
@@ -65,8 +80,13 @@ def poster(url: str, slug: str, parents: list[int], stop_at: float, results: dic
             results["statuses"].append(sent.status_code)
             if sent.status_code != 303:
                 continue
-            while body not in anonymous.get(f"/articles/{slug}/").text:
-                time.sleep(0.01)
+            results["acked"].append((int(_NEW.search(sent.headers["location"])[1]), parent, body))
+            while time.monotonic() - acked < GIVE_UP_SECONDS:
+                page = anonymous.get(f"/articles/{slug}/")
+                results["statuses"].append(page.status_code)
+                if body in page.text:
+                    break
+                time.sleep(POLL_SECONDS)
             results["staleness"].append(time.monotonic() - acked)
             time.sleep(rng.uniform(0.1, 0.3))
 
@@ -129,7 +149,7 @@ def main() -> None:
             page_rps = figures["nginx, the page"]["rps"]
             static_share = page_rps / figures["nginx, static file"]["rps"]
             over_gunicorn = page_rps / figures["gunicorn alone, warm"]["rps"]
-            results = {"posts": [], "statuses": [], "staleness": []}
+            results = new_results()
             stop_at = time.monotonic() + args.flood
             work = (front, slug, parents, stop_at, results)
             threads = [threading.Thread(target=poster, args=work) for __ in range(POSTERS)]

@@ -7,34 +7,17 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from deploy.proxy import free_port, nginx, nginx_missing
-from tests.load.conftest import ROOT, gunicorn
+from tests.load.conftest import ROOT
+from tests.load.front import READER_ADDRESS, SAME_ORIGIN, behind_nginx, reader
 
 pytestmark = pytest.mark.load
-
-# The forms of the shared page need no token from a current browser, which says this.
-SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
-# Where the test's readers connect from: not nginx's address, so not a trusted proxy.
-READER_ADDRESS = "127.0.0.3"
 
 
 @pytest.fixture
 def front(load_db, tmp_path) -> Iterator[tuple[str, str, object]]:
     """gunicorn behind nginx over a fresh database: (nginx's URL, the article's slug, gunicorn)."""
-    if reason := nginx_missing():
-        pytest.skip(reason)
-    slug = load_db.tool("setup")["slug"]
-    with gunicorn(load_db, workers=2, NEWSROOM_TRUSTED_PROXIES="127.0.0.1") as server:
-        port = free_port()
-        upstream = int(server.url.rsplit(":", 1)[1])
-        with nginx(tmp_path / "nginx", port=port, upstream=upstream,
-                   static_root=ROOT / "staticfiles"):
-            yield f"http://127.0.0.1:{port}", slug, server
-
-
-def reader(url: str) -> httpx.Client:
-    transport = httpx.HTTPTransport(local_address=READER_ADDRESS)
-    return httpx.Client(base_url=url, transport=transport, timeout=30)
+    with behind_nginx(load_db, tmp_path) as front:
+        yield front
 
 
 def post(client: httpx.Client, slug: str, body: str, **headers: str) -> httpx.Response:

@@ -1,0 +1,40 @@
+"""gunicorn behind nginx as deploy/nginx/newsroom.conf ships it, for the front's load tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from deploy.proxy import free_port, nginx, nginx_missing
+from tests.load.conftest import ROOT, LoadDatabase, Server, gunicorn
+
+# The forms of the shared page need no token from a current browser, which says this.
+SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
+# Where the test's readers connect from: not nginx's address, so not a trusted proxy.
+READER_ADDRESS = "127.0.0.3"
+
+
+@contextmanager
+def behind_nginx(database: LoadDatabase, folder: Path) -> Iterator[tuple[str, str, Server]]:
+    """gunicorn behind nginx over ``database``: (nginx's URL, the article's slug, gunicorn)."""
+    if reason := nginx_missing():
+        pytest.skip(reason)
+    slug = database.tool("setup")["slug"]
+    # The tests' readers are guests never seen before: held as newcomers, their
+    # comments would never reach the shared page whose freshness is under test.
+    with gunicorn(database, workers=2, NEWSROOM_TRUSTED_PROXIES="127.0.0.1",
+                  NEWSROOM_PREMODERATE_NEWCOMERS="0") as server:
+        port = free_port()
+        upstream = int(server.url.rsplit(":", 1)[1])
+        with nginx(folder / "nginx", port=port, upstream=upstream,
+                   static_root=ROOT / "staticfiles"):
+            yield f"http://127.0.0.1:{port}", slug, server
+
+
+def reader(url: str) -> httpx.Client:
+    transport = httpx.HTTPTransport(local_address=READER_ADDRESS)
+    return httpx.Client(base_url=url, transport=transport, timeout=30)
