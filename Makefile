@@ -59,8 +59,12 @@ browser-deps:
 			|| echo "Could not install$$missing: the browser tests that need it will be skipped."; \
 	fi
 
+# The unit and view tests in two processes (pytest-xdist), then the browser and
+# load tests alone: they start their own servers and time them, so they must not
+# share the machine with each other.
 test: install browser-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not browser and not load" -n 2
+	$(BIN)/pytest -m "browser or load"
 
 lint: install
 	$(BIN)/ruff check .
