@@ -13,7 +13,7 @@ from a reader goes through ``escape`` or ``comment_body``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
 from django.urls import reverse
@@ -29,7 +29,9 @@ from newsroom.times import Clock
 
 # A respect button's address as ``render_thread`` writes it, with its comment's pk:
 # links in readers' text are ``href``s, and their text cannot hold a quote.
-_RESPECT_BUTTON = re.compile(r'formaction="(?:comments|\.\.)/(\d+)/respect/"')
+_RESPECT_BUTTON = re.compile(
+    r'(formaction="(?:comments|\.\.)/(\d+)/respect/")>([^<]*)(?: <span>\d+</span>)?</button>'
+)
 # A pk no reader's comment has, standing in for each comment's in reversed URLs.
 _PK = 0
 
@@ -176,13 +178,20 @@ def with_own_actions(html: str, *, article: Article, own: Mapping[int, bool]) ->
     return mark_safe("".join(out))
 
 
-def press_respects(html: str, respected: Collection[int]) -> str:
+def press_respects(html: str, respected: Mapping[int, int]) -> str:
     """``html`` from ``render_thread`` with its Respect buttons made toggles for a
-    signed-in reader, pressed on the comments they respect: for their page alone."""
+    signed-in reader, pressed on the comments they respect: for their page alone.
+
+    ``respected`` maps those comments to their counts now. The shared thread's
+    counts may be a respects epoch old (``pagecache.reactions_changed``); a reader
+    who has just pressed one sees their own respect counted at once."""
 
     def toggle(found: re.Match) -> str:
-        pressed = "true" if int(found[1]) in respected else "false"
-        return f'{found[0]} aria-pressed="{pressed}"'
+        pk = int(found[2])
+        if pk not in respected:
+            return f'{found[1]} aria-pressed="false">{found[0][len(found[1]) + 1:]}'
+        count = f" <span>{respected[pk]}</span>" if respected[pk] else ""
+        return f'{found[1]} aria-pressed="true">{found[3]}{count}</button>'
 
     return _RESPECT_BUTTON.sub(toggle, html)
 

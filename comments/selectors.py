@@ -259,10 +259,11 @@ def featured_comments(article) -> list[tuple[int, str | None, str]]:
     return [(pk, author_label(*names), body) for pk, body, *names in rows]
 
 
-def respected_ids(user, article) -> set[int]:
-    """The comments of ``article`` that ``user`` respects. One query."""
-    return set(
+def respected_ids(user, article) -> dict[int, int]:
+    """The comments of ``article`` that ``user`` respects, with their respect counts
+    now. One query."""
+    return dict(
         Reaction.objects.filter(user=user, comment__article=article).values_list(
-            "comment_id", flat=True
+            "comment_id", "comment__reaction_count"
         )
     )

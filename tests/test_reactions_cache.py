@@ -79,3 +79,24 @@ def test_the_etag_moves_when_a_respects_slot_closes(client, monkeypatch, setting
 
     assert closed.status_code == 200
     assertContains(closed, "Respect <span>2</span>")
+
+
+def test_a_reader_sees_their_own_respect_counted_at_once_while_the_slot_is_open(
+    client, monkeypatch, settings
+):
+    settings.NEWSROOM_RESPECTS_EPOCH = 5
+    clock = SimpleNamespace(now=1_000_000.0)
+    monkeypatch.setattr(pagecache, "time", SimpleNamespace(time=lambda: clock.now))
+    comment = post(make_article())
+    url = comment.article.get_absolute_url()
+    reactions.respect_toggle(comment_id=comment.pk, user=make_reader("Ann"))
+    client.get(url)
+    ben = make_reader("Ben")
+    client.force_login(ben)
+
+    clock.now += 1
+    reactions.respect_toggle(comment_id=comment.pk, user=ben)
+
+    # The shared thread still says 1 until its slot closes; Ben's page counts his.
+    page = client.get(url)
+    assertContains(page, 'aria-pressed="true">Respect <span>2</span></button>')
