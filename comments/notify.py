@@ -95,26 +95,17 @@ def reply_published(*, reply: Comment, parent: Comment) -> None:
 
 def record(notifications: list[Notification]) -> None:
     """Store ``notifications`` (none twice: a comment published again tells no one again)
-    and schedule their messages: at once, or at the end of the recipient's window on
-    the thread when a message went to them less than ``NEWSROOM_NOTIFY_MINUTES`` ago."""
+    and enqueue one delivery per recipient and thread once the transaction commits.
+
+    When to send is the worker's decision (``comments.tasks.deliver``): at once, or at
+    the end of the recipient's window on the thread when a message went to them less
+    than ``NEWSROOM_NOTIFY_MINUTES`` ago. Deciding it here cost a reply two more
+    queries, about a millisecond, on the path whose latency readers feel."""
     from comments import tasks
 
-    now = timezone.now()
-    pairs: dict[tuple[str, int], tuple[datetime, bool]] = {}
-    for notification in notifications:
-        pair = (notification.recipient, notification.thread)
-        if pair not in pairs:
-            last = last_message_at(*pair, now=now)
-            due = last + window() if last is not None and last + window() > now else None
-            # A row already waiting for that moment has its task on the queue.
-            pairs[pair] = (due or now, due is None or not _waiting(*pair, due))
-        notification.due_at = pairs[pair][0]
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-    for (recipient, thread), (due, schedule) in pairs.items():
-        if schedule:
-            enqueue_on_commit(
-                tasks.deliver, recipient, thread, run_after=due if due > now else None
-            )
+    for recipient, thread in dict.fromkeys((n.recipient, n.thread) for n in notifications):
+        enqueue_on_commit(tasks.deliver, recipient, thread)
 
 
 def last_message_at(recipient: str, thread: int, *, now: datetime) -> datetime | None:
@@ -124,12 +115,6 @@ def last_message_at(recipient: str, thread: int, *, now: datetime) -> datetime |
         .filter(Q(status=_Status.SENT) | Q(status=_Status.PENDING, claimed_at__gt=now - lease()))
         .aggregate(last=Max("claimed_at"))["last"]
     )
-
-
-def _waiting(recipient: str, thread: int, due: datetime) -> bool:
-    return Notification.objects.filter(
-        recipient=recipient, thread=thread, status=_Status.PENDING, due_at=due
-    ).exists()
 
 
 def enqueue_on_commit(task, *args, run_after: datetime | None = None) -> None:

@@ -91,8 +91,10 @@ def _claim(recipient: str, thread: int, token: str) -> int:
         logger.error("notification to %s given up after %d attempts", recipient, MAX_ATTEMPTS)
     last = notify.last_message_at(recipient, thread, now=now)
     if last is not None and last + notify.window() > now:
-        if free.filter(due_at__lte=now).exists():
-            later = max(last + notify.window(), now + timedelta(seconds=1))
+        # Every reply enqueues a delivery; the first to find its rows early moves them
+        # to the window's end and schedules the one task that sends them together.
+        later = max(last + notify.window(), now + timedelta(seconds=1))
+        if free.filter(due_at__lt=later).update(due_at=later):
             notify.enqueue_on_commit(deliver, recipient, thread, run_after=later)
         return 0
     claimed = free.filter(due_at__lte=now).update(

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment, Notification
 from comments.moderation import comments_moderate
@@ -140,10 +141,32 @@ def test_an_approval_tells_its_author_only_if_they_chose_moderation_notices(
     held = [post(article, author="", user=user, status="pending") for user in (ada, ben)]
     with django_capture_on_commit_callbacks(execute=True):
         comments_moderate(
-            Comment.objects.filter(pk__in=[c.pk for c in held]), action="approve",
+            Comment.objects.filter(pk__in=[c.pk for c in held]),
+            action="approve",
             moderator=moderator,
         )
     tasks.run()
 
     assert [message.to for message in mail.outbox] == [["ada@example.com"]]
     assert "Your comment on “Bridges” is published" in mail.outbox[0].subject
+
+
+def test_telling_the_parents_author_costs_the_reply_two_queries_and_a_task_on_commit(
+    tasks, django_capture_on_commit_callbacks
+):
+    article = make_article()
+    told = post(article, author="", user=make_reader("Ada", email="ada@example.com"))
+    quiet = post(article, author="Guest")
+
+    def cost(parent):
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks() as callbacks,
+        ):
+            post(article, parent, author="Bob")
+        return len(queries), len(callbacks)
+
+    (told_queries, told_callbacks), (quiet_queries, quiet_callbacks) = cost(told), cost(quiet)
+    # Is the author told, and their row; when to send is the worker's decision.
+    assert told_queries == quiet_queries + 2
+    assert told_callbacks == quiet_callbacks + 1
