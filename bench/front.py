@@ -1,6 +1,7 @@
 """Issue 18's figures: the anonymous 100-comment page through nginx (deploy/nginx/newsroom.conf)
-against nginx serving a static file of the same size and against gunicorn alone, then a
-20-second flood of anonymous readers with readers posting replies.
+against nginx serving a static file of the same size and against gunicorn alone, each both
+as browsers ask (``Accept-Encoding: gzip``) and uncompressed, then a 20-second flood of
+anonymous readers with readers posting replies, nginx purging on write where it can.
 
     .venv/bin/python bench/front.py [--seconds 10] [--flood 20]
 
@@ -12,6 +13,7 @@ comparison and removed at the end. See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import random
@@ -32,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from deploy.proxy import free_port, nginx, nginx_missing  # noqa: E402
+from deploy.proxy import free_port, nginx, nginx_missing, purge_missing  # noqa: E402
 from tests.servers import stop  # noqa: E402
 
 CONNECTIONS = 64
@@ -43,8 +45,13 @@ GIVE_UP_SECONDS = 10
 _NEW = re.compile(r"#c(\d+)$")
 
 
-def wrk(url: str, seconds: int) -> dict:
-    out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", url],
+# How browsers ask, and how a client without compression does.
+ENCODINGS = {"gzip": "gzip, deflate, br", "identity": "identity"}
+
+
+def wrk(url: str, seconds: int, encoding: str = "identity") -> dict:
+    out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
+                          "-H", f"Accept-Encoding: {ENCODINGS[encoding]}", url],
                          capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
@@ -118,6 +125,11 @@ def main() -> None:
         return subprocess.run([sys.executable, *command], cwd=ROOT, env=env, check=True,
                               capture_output=True, text=True).stdout
 
+    port = free_port()
+    purge = None if purge_missing() else free_port()
+    if purge:
+        env.update(NEWSROOM_PURGE_URL=f"http://127.0.0.1:{purge}",
+                   NEWSROOM_SITE_URL=f"http://127.0.0.1:{port}")
     python("manage.py", "migrate", "--noinput")
     python("manage.py", "collectstatic", "--noinput", "--verbosity", "0")
     article = json.loads(python("-m", "bench.tasks", "build", "100"))["100"]
@@ -130,6 +142,7 @@ def main() -> None:
          "--error-logfile", str(folder / "gunicorn.log")],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     static_copy = ROOT / "staticfiles" / "bench-front-page.html"
+    static_gz = static_copy.with_name(static_copy.name + ".gz")
     try:
         direct = f"http://127.0.0.1:{upstream}"
         for __ in range(100):
@@ -139,23 +152,29 @@ def main() -> None:
             except httpx.TransportError:
                 time.sleep(0.2)
         static_copy.write_bytes(page.content)
-        port = free_port()
-        with nginx(folder / "nginx", port=port, upstream=upstream,
+        # What whitenoise writes beside every static file, and nginx's gzip_static sends.
+        static_gz.write_bytes(gzip.compress(page.content))
+        with nginx(folder / "nginx", port=port, upstream=upstream, purge=purge,
                    static_root=ROOT / "staticfiles"):
             front = f"http://127.0.0.1:{port}"
             print(f"page: {len(page.content):,} bytes; wrk -t2 -c{CONNECTIONS} "
-                  f"-d{args.seconds}s; load average {os.getloadavg()[0]:.2f}")
-            figures = {
-                "gunicorn alone, warm": wrk(direct + page_path, args.seconds),
-                "nginx, static file": wrk(f"{front}/static/bench-front-page.html", args.seconds),
-                "nginx, the page": wrk(front + page_path, args.seconds),
-            }
-            for name, result in figures.items():
-                print(f"  {name:22} {result['rps']:>10,.0f} req/s  p99 {result['p99']:>8}  "
-                      f"non-2xx/3xx {result['bad']}")
-            page_rps = figures["nginx, the page"]["rps"]
-            static_share = page_rps / figures["nginx, static file"]["rps"]
-            over_gunicorn = page_rps / figures["gunicorn alone, warm"]["rps"]
+                  f"-d{args.seconds}s; load average {os.getloadavg()[0]:.2f}; "
+                  f"purge on write: {'on' if purge else purge_missing()}")
+            ratios = {}
+            for encoding in ENCODINGS:
+                figures = {
+                    "gunicorn alone, warm": wrk(direct + page_path, args.seconds, encoding),
+                    "nginx, static file": wrk(f"{front}/static/{static_copy.name}",
+                                              args.seconds, encoding),
+                    "nginx, the page": wrk(front + page_path, args.seconds, encoding),
+                }
+                print(f"Accept-Encoding: {ENCODINGS[encoding]}")
+                for name, result in figures.items():
+                    print(f"  {name:22} {result['rps']:>10,.0f} req/s  p99 {result['p99']:>8}  "
+                          f"non-2xx/3xx {result['bad']}")
+                page_rps = figures["nginx, the page"]["rps"]
+                ratios[encoding] = (page_rps / figures["nginx, static file"]["rps"],
+                                    page_rps / figures["gunicorn alone, warm"]["rps"])
             results = new_results()
             stop_at = time.monotonic() + args.flood
             work = (front, slug, parents, stop_at, results)
@@ -167,6 +186,7 @@ def main() -> None:
                 thread.join()
     finally:
         static_copy.unlink(missing_ok=True)
+        static_gz.unlink(missing_ok=True)
         stop(gunicorn, timeout=15)
         shutil.rmtree(folder, ignore_errors=True)
     posts = sorted(results["posts"])
@@ -177,16 +197,22 @@ def main() -> None:
     print(f"flood {args.flood}s: readers {flood['rps']:,.0f} req/s (non-2xx/3xx {flood['bad']}); "
           f"{len(posts)} replies by {POSTERS} posters, p95 {p95:.0f} ms, "
           f"staleness median {median:.2f} s, max {stale:.2f} s")
-    rows = [
-        ("page through nginx >= 50% of a static file", f"{static_share:.0%}", static_share >= 0.5),
-        ("page through nginx >= 20x gunicorn alone", f"{over_gunicorn:.1f}x", over_gunicorn >= 20),
+    rows = []
+    for encoding, (static_share, over_gunicorn) in ratios.items():
+        rows += [
+            (f"{encoding}: page through nginx >= 50% of a static file", f"{static_share:.0%}",
+             static_share >= 0.5),
+            (f"{encoding}: page through nginx >= 20x gunicorn alone", f"{over_gunicorn:.1f}x",
+             over_gunicorn >= 20),
+        ]
+    rows += [
         ("replies' p95 during the flood < 150 ms", f"{p95:.0f} ms", p95 < 150),
         ("no 5xx during the flood", f"{flood['bad'] + server_errors}",
          flood["bad"] + server_errors == 0),
         ("staleness <= 1 s", f"{stale:.2f} s", stale <= 1.0),
     ]
     for target, measured, ok in rows:
-        print(f"{'PASS' if ok else 'MISS'}  {target:45} {measured}")
+        print(f"{'PASS' if ok else 'MISS'}  {target:55} {measured}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,10 @@ The site file is used as shipped, with only its machine-specific values
 replaced (the paths, the ports, the cookie names Django's settings give), and
 wrapped in a main configuration that keeps nginx's pid, logs, temporary files
 and cache under ``.run/nginx/``, so it runs as the current user without root.
-The front tests start it the same way (``tests/front/``).
+Where Debian's cache purge module is installed, the purge listener
+(``newsroom-purge.conf``) comes too, on a private port, and gunicorn is told
+of it (``NEWSROOM_PURGE_URL``); elsewhere the site runs unpurged.
+The front tests start it the same way (``tests/load/front.py``).
 """
 
 from __future__ import annotations
@@ -23,12 +26,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_CONF = ROOT / "deploy" / "nginx" / "newsroom.conf"
+PURGE_CONF = ROOT / "deploy" / "nginx" / "newsroom-purge.conf"
+# What libnginx-mod-http-cache-purge installs (`dpkg -L`); on a Debian server
+# its /etc/nginx/modules-enabled/ file loads it, which this private nginx does not read.
+PURGE_MODULE = Path("/usr/lib/nginx/modules/ngx_http_cache_purge_module.so")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 MIME_TYPES = Path("/etc/nginx/mime.types")
 BOOT_SECONDS = 30
 
 MAIN_CONF = """\
-daemon off;
+{load_module}daemon off;
 worker_processes 2;
 {user}pid {run}/nginx.pid;
 error_log {run}/error.log warn;
@@ -60,35 +67,56 @@ def nginx_missing() -> str | None:
     return None
 
 
+def purge_missing() -> str | None:
+    """Why nginx here cannot purge its cache, or None."""
+    if not PURGE_MODULE.exists():
+        return (f"{PURGE_MODULE} is missing (`make browser-deps` installs "
+                "libnginx-mod-http-cache-purge)")
+    return None
+
+
+def _replaced(path: Path, replacements: dict[str, str]) -> str:
+    text = path.read_text()
+    for production, local in replacements.items():
+        if production not in text:
+            raise ValueError(f"{path} no longer holds {production!r}: update deploy/proxy.py")
+        text = text.replace(production, local)
+    return text
+
+
 def site_conf(*, port: int, upstream: int, static_root: Path, cache: Path,
               session_cookie: str = "sessionid", messages_cookie: str = "messages") -> str:
     """The shipped site file with this machine's values in place of the production ones."""
-    text = SITE_CONF.read_text()
-    replacements = {
+    return _replaced(SITE_CONF, {
         "listen 80;": f"listen 127.0.0.1:{port};",
         "listen [::]:80;\n": "",
         "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream};",
         "/srv/newsroom/staticfiles/": f"{static_root}/",
         "/var/cache/nginx/newsroom": str(cache),
         "$cookie_sessionid$cookie_messages": f"$cookie_{session_cookie}$cookie_{messages_cookie}",
-    }
-    for production, local in replacements.items():
-        if production not in text:
-            raise ValueError(f"{SITE_CONF} no longer holds {production!r}: update deploy/proxy.py")
-        text = text.replace(production, local)
-    return text
+    })
 
 
-def write_config(run: Path, *, access_log: bool = False, **site) -> Path:
-    """Write nginx's whole configuration for a private instance under ``run``."""
+def purge_conf(*, port: int) -> str:
+    """The shipped purge listener on ``port``."""
+    return _replaced(PURGE_CONF, {"listen 127.0.0.1:8081;": f"listen 127.0.0.1:{port};"})
+
+
+def write_config(run: Path, *, access_log: bool = False, purge: int | None = None,
+                 **site) -> Path:
+    """Write nginx's whole configuration for a private instance under ``run``, with the
+    purge listener on port ``purge`` when one is given."""
     for folder in ("tmp", "cache"):
         (run / folder).mkdir(parents=True, exist_ok=True)
     # Started as root, nginx would hand its workers to "nobody", who cannot use these folders.
     user = "user root;\n" if os.geteuid() == 0 else ""
-    indented = "\n".join(f"    {line}" if line else "" for line in
-                         site_conf(cache=run / "cache", **site).splitlines())
+    text = site_conf(cache=run / "cache", **site)
+    if purge is not None:
+        text += "\n" + purge_conf(port=purge)
+    indented = "\n".join(f"    {line}" if line else "" for line in text.splitlines())
     conf = run / "nginx.conf"
     conf.write_text(MAIN_CONF.format(
+        load_module=f"load_module {PURGE_MODULE};\n" if purge is not None else "",
         user=user, run=run, mime_types=MIME_TYPES, site=indented,
         access_log=f"{run}/access.log" if access_log else "off",
     ))
@@ -150,6 +178,14 @@ def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
     upstream = free_port()
     env = {**os.environ, "NEWSROOM_TRUSTED_PROXIES": "127.0.0.1,::1"}
+    purge = None
+    if reason := purge_missing():
+        print(f"{reason}: pages are not purged on write, each is at most a second old",
+              file=sys.stderr)
+    else:
+        purge = free_port()
+        env["NEWSROOM_PURGE_URL"] = f"http://127.0.0.1:{purge}"
+        env.setdefault("NEWSROOM_SITE_URL", f"http://127.0.0.1:{port}")
     gunicorn = subprocess.Popen([
         str(ROOT / ".venv" / "bin" / "gunicorn"), "newsroom.wsgi",
         "--bind", f"127.0.0.1:{upstream}",
@@ -157,7 +193,7 @@ def main() -> int:
         "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
     ], cwd=ROOT, env=env)
     try:
-        with nginx(ROOT / ".run" / "nginx", port=port, upstream=upstream,
+        with nginx(ROOT / ".run" / "nginx", port=port, upstream=upstream, purge=purge,
                    static_root=Path(settings.STATIC_ROOT),
                    session_cookie=settings.SESSION_COOKIE_NAME) as front:
             print(f"Newsroom through nginx on http://127.0.0.1:{port}/ "

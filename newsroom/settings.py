@@ -273,6 +273,10 @@ NEWSROOM_TRUST_UNIX_SOCKET = "unix" in env_list("NEWSROOM_TRUSTED_PROXIES", "")
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").strip().rstrip("/") or (
     "http://127.0.0.1:8000"
 )
+# nginx's purge listener (deploy/nginx/newsroom-purge.conf), e.g. http://127.0.0.1:8081:
+# each discussion write drops the article's cached pages there (articles.frontcache).
+# Empty: nothing is purged, and a page behind nginx is at most a second old.
+NEWSROOM_PURGE_URL = os.environ.get("NEWSROOM_PURGE_URL", "").strip().rstrip("/")
 # Reply notifications: at most one message per reader per thread in this many
 # minutes (decimals allowed); the first goes at once, later ones wait and go together.
 NEWSROOM_NOTIFY_MINUTES = env_float("NEWSROOM_NOTIFY_MINUTES", 10)

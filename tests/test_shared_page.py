@@ -1,6 +1,7 @@
 """The anonymous article page is one set of bytes for every reader without a cookie, which
 shared caches in front of the site may keep for a second; personal pages stay private."""
 
+import gzip
 import time
 
 import pytest
@@ -108,3 +109,21 @@ def test_a_link_to_a_comment_is_not_shared():
     page = fresh_reader().get(f"/articles/story/?comment={comment.pk}")
 
     assert "public" not in page["Cache-Control"]
+
+
+def test_a_gzip_reader_gets_the_shared_page_compressed_once_by_django():
+    article = make_article(slug="story")
+    post(article)
+    plain = fresh_reader().get("/articles/story/")
+
+    zipped = fresh_reader().get("/articles/story/", HTTP_ACCEPT_ENCODING="gzip")
+    again = fresh_reader().get("/articles/story/", HTTP_ACCEPT_ENCODING="gzip",
+                               HTTP_IF_NONE_MATCH=zipped["ETag"])
+
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+    assert "Accept-Encoding" in zipped["Vary"]
+    # Django's GZipMiddleware makes the ETag weak; If-None-Match compares weakly.
+    assert zipped["ETag"] == f"W/{plain['ETag']}"
+    assert again.status_code == 304
+    assert "Content-Encoding" not in plain

@@ -1,6 +1,7 @@
 """Issue 18: the site behind Debian's nginx as deploy/nginx/newsroom.conf ships it: the
 micro-cache, cookies passing it by, freshness within a second, static files, addresses."""
 
+import gzip
 import time
 from collections.abc import Iterator
 
@@ -8,7 +9,7 @@ import httpx
 import pytest
 
 from tests.load.conftest import ROOT
-from tests.load.front import READER_ADDRESS, SAME_ORIGIN, behind_nginx, reader
+from tests.load.front import READER_ADDRESS, SAME_ORIGIN, behind_nginx, reader, require_purge
 
 pytestmark = pytest.mark.load
 
@@ -67,6 +68,66 @@ def test_a_new_comment_reaches_the_next_anonymous_reader_within_a_second(front):
                 assert asked - posted <= 1.0, "the shared page stayed stale"
                 time.sleep(0.02)
                 asked = time.monotonic()
+
+
+def test_with_purge_a_new_comment_reaches_the_next_anonymous_reader_at_once(front):
+    require_purge()
+    url, slug, __ = front
+    with reader(url) as poster, reader(url) as anonymous:
+        for n in range(3):
+            # Early in a second, so that the copy cached now would be served for
+            # most of a second yet: only the purge can make the post seen sooner.
+            time.sleep(1 - time.time() % 1)
+            anonymous.get(f"/articles/{slug}/")
+            assert anonymous.get(f"/articles/{slug}/").headers["X-Cache-Status"] == "HIT"
+            body = f"Purged news number {n}"
+            assert post(poster, slug, body).status_code == 303
+            posted = time.monotonic()
+            while body not in anonymous.get(f"/articles/{slug}/").text:
+                assert time.monotonic() - posted <= 0.25, "the purge did not reach nginx"
+                time.sleep(0.01)
+
+
+def test_every_order_and_page_of_the_article_is_purged_for_both_encodings(front):
+    require_purge()
+    url, slug, __ = front
+    paths = [f"/articles/{slug}/?sort=newest", f"/articles/{slug}/?sort=top&page=1"]
+    with reader(url) as poster, reader(url) as anonymous:
+        time.sleep(1 - time.time() % 1)
+        for path in paths:
+            for encoding in ("gzip", "identity"):
+                anonymous.get(path, headers={"Accept-Encoding": encoding})
+        post(poster, slug, "Seen everywhere")
+        time.sleep(0.2)
+        seen = {(path, encoding): anonymous.get(path, headers={"Accept-Encoding": encoding})
+                for path in paths for encoding in ("gzip", "identity")}
+
+    assert {key: "Seen everywhere" in page.text for key, page in seen.items()} == dict.fromkeys(
+        seen, True)
+
+
+def raw_get(client: httpx.Client, path: str, encoding: str) -> tuple[httpx.Headers, bytes]:
+    """The response's headers and its body as sent, not decompressed."""
+    with client.stream("GET", path, headers={"Accept-Encoding": encoding}) as response:
+        return response.headers, b"".join(response.iter_raw())
+
+
+def test_gzip_readers_share_the_copy_django_compressed_and_others_get_identity(front):
+    url, slug, server = front
+    path = f"/articles/{slug}/"
+    with reader(url) as client:
+        time.sleep(1 - time.time() % 1)
+        zipped = [raw_get(client, path, "gzip, deflate, br") for __ in range(2)]
+        plain = [raw_get(client, path, "identity") for __ in range(2)]
+
+    assert [headers["X-Cache-Status"] for headers, __ in zipped + plain] == ["MISS", "HIT"] * 2
+    assert all(headers["Content-Encoding"] == "gzip" for headers, __ in zipped)
+    # nginx's own gzip streams what it compresses, chunked, without a length: this
+    # copy was compressed once, by the render, and is served whole as it was stored.
+    assert int(zipped[1][0]["Content-Length"]) == len(zipped[1][1])
+    assert all("Content-Encoding" not in headers for headers, __ in plain)
+    assert gzip.decompress(zipped[1][1]) == plain[1][1]
+    assert upstream_requests(server, path) == 2
 
 
 def test_static_files_come_from_nginx_compressed(front):

@@ -1,0 +1,208 @@
+"""Purge on write: once a discussion write commits, drop the article's pages from
+nginx's micro-cache (deploy/nginx/newsroom-purge.conf), so the next anonymous
+reader gets the new page at once rather than within the cache's second.
+
+``articles.pagecache`` hands every discussion write's articles to
+``purge_on_commit``, which does nothing unless ``NEWSROOM_PURGE_URL`` is set.
+The purges go from one daemon thread per process, off the request path, started
+by the first write (so after gunicorn has forked: a thread does not survive a
+fork); articles written again before their purge goes out are purged once.
+Failures are logged, never raised: unpurged, a page is still at most a second
+(and one render) old.
+
+The requests are plain ``http.client`` on one kept-alive connection: the
+purges are tiny requests to the loopback address, and no HTTP library the site
+already depends on would add anything but weight.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import math
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import connections, transaction
+from django.db.models import Count, Q
+
+from articles import pagecache
+from articles.models import Article
+
+logger = logging.getLogger("newsroom.frontcache")
+
+# A render that read the discussion just before a write committed can finish,
+# and be stored by nginx, after the purge that followed the commit: the article
+# is purged a second time this long after, which is longer than a render takes
+# (~10 ms warm, ~150 ms on 2 cores saturated by a flood, bench/front.py) and
+# well inside the second after which such a copy would expire anyway.
+AGAIN_SECONDS = 0.5
+# Second purges fall due on ticks this far apart, so a stream of writes to an
+# article costs a few of them a second, each still AGAIN_SECONDS or more late.
+_TICK = 0.1
+# Purges are a loopback round trip each: anything slower is a stuck nginx.
+TIMEOUT_SECONDS = 1.0
+# The encodings nginx keys its copies by (newsroom.conf's $newsroom_gzip).
+_ENCODINGS = ("gzip", "")
+_FAILURES = (http.client.HTTPException, OSError)
+
+
+def purge_on_commit(article_ids: Iterable[int]) -> None:
+    """Purge the articles' cached pages once the current transaction commits (never,
+    if it rolls back)."""
+    if not settings.NEWSROOM_PURGE_URL:
+        return
+    ids = set(article_ids)
+    if ids:
+        transaction.on_commit(lambda: _purger().purge(ids))
+
+
+def page_paths(article_path: str, pages: int) -> list[str]:
+    """Every address the site links the shared page by: the article's own, each
+    order's tab (``?sort=``, article_detail.html) and each order's numbered pages
+    (``?sort=…&page=…``, includes/discussion_pages.html), ``pages`` of them."""
+    paths = [article_path]
+    for order in pagecache.ORDERS:
+        paths.append(f"{article_path}?sort={order}")
+        paths += [f"{article_path}?sort={order}&page={n}" for n in range(1, pages + 1)]
+    return paths
+
+
+def article_paths(article_ids: Iterable[int]) -> list[str]:
+    """The paths of the articles' shared pages, with as many page numbers as their
+    discussions can fill: each page but the last holds ``NEWSROOM_THREADS_PER_PAGE``
+    threads or ``NEWSROOM_COMMENTS_PER_PAGE`` comments (``comments.selectors.thread_pages``),
+    so counting every thread and comment, hidden ones too, gives an upper bound."""
+    articles = (
+        Article.objects.filter(pk__in=list(article_ids))
+        .only("slug")
+        .annotate(
+            threads=Count("comments", filter=Q(comments__level=0)), comment_count=Count("comments")
+        )
+    )
+    paths = []
+    for article in articles:
+        pages = (
+            article.threads // settings.NEWSROOM_THREADS_PER_PAGE
+            + article.comment_count // settings.NEWSROOM_COMMENTS_PER_PAGE
+            + 1
+        )
+        paths += page_paths(article.get_absolute_url(), pages)
+    return paths
+
+
+class Sender:
+    """Purges paths at nginx's purge listener for the site readers reach at ``site_url``."""
+
+    def __init__(self, purge_url: str, site_url: str) -> None:
+        purge, site = urlsplit(purge_url), urlsplit(site_url)
+        self._address = (purge.hostname, purge.port or 80)
+        # What nginx's key is made of (newsroom.conf): the readers' scheme and host.
+        self._site = {"Host": site.hostname, "X-Forwarded-Proto": site.scheme}
+        self._connection: http.client.HTTPConnection | None = None
+
+    def purge(self, paths: Iterable[str]) -> None:
+        """One purge per path and encoding; logs what failed."""
+        failures = []
+        for path in paths:
+            for encoding in _ENCODINGS:
+                try:
+                    status = self._send(path, encoding)
+                except _FAILURES as error:
+                    failures.append(f"{path} ({error})")
+                    continue
+                # 404: nothing cached under that key, which is most of them.
+                if status not in (200, 404):
+                    failures.append(f"{path} (HTTP {status})")
+        if failures:
+            logger.warning(
+                "nginx purge failed for %d of the pages: %s", len(failures), ", ".join(failures[:5])
+            )
+
+    def _send(self, path: str, encoding: str) -> int:
+        headers = {**self._site, "Accept-Encoding": encoding}
+        try:
+            return self._request(path, headers)
+        except _FAILURES:
+            # A kept-alive connection nginx has closed fails on first use: once more, anew.
+            return self._request(path, headers)
+
+    def _request(self, path: str, headers: dict[str, str]) -> int:
+        if self._connection is None:
+            self._connection = http.client.HTTPConnection(*self._address, timeout=TIMEOUT_SECONDS)
+        try:
+            self._connection.request("PURGE", path, headers=headers)
+            response = self._connection.getresponse()
+            response.read()
+        except _FAILURES:
+            self._connection.close()
+            self._connection = None
+            raise
+        return response.status
+
+
+class Purger:
+    """A daemon thread that runs ``send`` on the articles written, at once and again
+    ``AGAIN_SECONDS`` later, coalescing articles that wait together."""
+
+    def __init__(self, send: Callable[[set[int]], None]) -> None:
+        self._send = send
+        self._condition = threading.Condition()
+        self._now: set[int] = set()
+        self._later: dict[float, set[int]] = {}
+        self._pid: int | None = None
+
+    def purge(self, article_ids: set[int]) -> None:
+        again = math.ceil((time.monotonic() + AGAIN_SECONDS) / _TICK) * _TICK
+        with self._condition:
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                threading.Thread(target=self._run, name="nginx-purge", daemon=True).start()
+            self._now |= article_ids
+            self._later.setdefault(again, set()).update(article_ids)
+            self._condition.notify()
+
+    def _next(self) -> set[int]:
+        with self._condition:
+            while True:
+                now = time.monotonic()
+                batch, self._now = self._now, set()
+                for due in [due for due in self._later if due <= now]:
+                    batch |= self._later.pop(due)
+                if batch:
+                    return batch
+                self._condition.wait(min(self._later) - now if self._later else None)
+
+    def _run(self) -> None:
+        while True:
+            batch = self._next()
+            try:
+                self._send(batch)
+            except Exception:
+                logger.exception("nginx purge of articles %s failed", sorted(batch))
+
+
+_lock = threading.Lock()
+_instance: Purger | None = None
+
+
+def _purger() -> Purger:
+    global _instance
+    with _lock:
+        if _instance is None:
+            sender = Sender(settings.NEWSROOM_PURGE_URL, settings.NEWSROOM_SITE_URL)
+            _instance = Purger(lambda ids: _send(sender, ids))
+        return _instance
+
+
+def _send(sender: Sender, article_ids: set[int]) -> None:
+    try:
+        paths = article_paths(article_ids)
+    finally:
+        # The thread's own connection, opened for that one query: not kept idle.
+        connections.close_all()
+    sender.purge(paths)
