@@ -45,9 +45,10 @@ run-proxy: install .secret_key browser-deps
 	$(RUN_ENV) PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) exec $(BIN)/python -m deploy.proxy
 
 # Debian's Chromium and a Java runtime (for the Nu HTML Checker) for the
-# browser tests, and Debian's nginx with its cache purge module for the front
-# tests and `make run-proxy`; where they cannot be installed, those tests skip
-# and say why (without the module, the site runs through nginx unpurged).
+# browser tests, Debian's nginx with its cache purge module for the front tests
+# and `make run-proxy`, and wrk for the flood test's readers; where they cannot
+# be installed, those tests skip and say why (without the module, the site runs
+# through nginx unpurged).
 browser-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
@@ -55,6 +56,7 @@ browser-deps:
 	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	[ -e /usr/lib/nginx/modules/ngx_http_cache_purge_module.so ] \
 		|| missing="$$missing libnginx-mod-http-cache-purge"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then \
 		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 		echo "Installing$$missing for the browser tests"; \

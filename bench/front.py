@@ -194,7 +194,8 @@ def main() -> None:
     stale = max(results["staleness"], default=float("nan"))
     server_errors = sum(status >= 500 for status in results["statuses"])
     median = statistics.median(results["staleness"] or [0])
-    print(f"flood {args.flood}s: readers {flood['rps']:,.0f} req/s (non-2xx/3xx {flood['bad']}); "
+    print(f"flood {args.flood}s: readers {flood['rps']:,.0f} req/s, p99 {flood['p99']} "
+          f"(non-2xx/3xx {flood['bad']}); "
           f"{len(posts)} replies by {POSTERS} posters, p95 {p95:.0f} ms, "
           f"staleness median {median:.2f} s, max {stale:.2f} s")
     rows = []

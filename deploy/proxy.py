@@ -92,7 +92,7 @@ def site_conf(*, port: int, upstream: int, static_root: Path, cache: Path,
         "listen [::]:80;\n": "",
         "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream};",
         "/srv/newsroom/staticfiles/": f"{static_root}/",
-        "/var/cache/nginx/newsroom": str(cache),
+        "/var/cache/newsroom-nginx": str(cache),
         "$cookie_sessionid$cookie_messages": f"$cookie_{session_cookie}$cookie_{messages_cookie}",
     })
 
