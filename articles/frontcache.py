@@ -1,18 +1,28 @@
-"""Purge on write: once a discussion write commits, drop the article's pages from
-nginx's micro-cache (deploy/nginx/newsroom-purge.conf), so the next anonymous
-reader gets the new page at once rather than within the cache's second.
+"""Fresh at once: once a discussion write commits, bring the article's pages in
+nginx's micro-cache up to date (deploy/nginx/newsroom-purge.conf), so the next
+anonymous reader gets the new page rather than one up to a second old.
+
+The article's own address, where readers land, is refreshed: nginx fetches it
+from gunicorn and stores it in place of the copy it keeps serving meanwhile, so
+no reader waits. Dropping it instead (a purge) left nothing to serve: readers
+arriving during the render waited on nginx's cache lock or went to gunicorn all
+at once, and in bench/front.py's flood the readers' rate fell from about 26,000
+to 6,600 requests a second and the replies' p95 rose over 150 ms. The other
+addresses (each order's tab and numbered pages), many and little read, are
+purged: rendering each again after every write would cost more than the few
+readers who wait for it.
 
 ``articles.pagecache`` hands every discussion write's articles to
 ``purge_on_commit``, which does nothing unless ``NEWSROOM_PURGE_URL`` is set.
-The purges go from one daemon thread per process, off the request path, started
+The requests go from one daemon thread per process, off the request path, started
 by the first write (so after gunicorn has forked: a thread does not survive a
-fork); articles written again before their purge goes out are purged once.
-Failures are logged, never raised: unpurged, a page is still at most a second
-(and one render) old.
+fork); articles written again before their turn are done once. Failures are
+logged, never raised: a page left alone is still at most a second (and one
+render) old.
 
-The requests are plain ``http.client`` on one kept-alive connection: the
-purges are tiny requests to the loopback address, and no HTTP library the site
-already depends on would add anything but weight.
+The requests are plain ``http.client`` on one kept-alive connection: they are
+small requests to the loopback address, and no HTTP library the site already
+depends on would add anything but weight.
 """
 
 from __future__ import annotations
@@ -36,16 +46,17 @@ from articles.models import Article
 logger = logging.getLogger("newsroom.frontcache")
 
 # A render that read the discussion just before a write committed can finish,
-# and be stored by nginx, after the purge that followed the commit: the article
-# is purged a second time this long after, which is longer than a render takes
+# and be stored by nginx, after the refresh that followed the commit: the article
+# is done a second time this long after, which is longer than a render takes
 # (~10 ms warm, ~150 ms on 2 cores saturated by a flood, bench/front.py) and
 # well inside the second after which such a copy would expire anyway.
 AGAIN_SECONDS = 0.5
 # Second purges fall due on ticks this far apart, so a stream of writes to an
 # article costs a few of them a second, each still AGAIN_SECONDS or more late.
 _TICK = 0.1
-# Purges are a loopback round trip each: anything slower is a stuck nginx.
-TIMEOUT_SECONDS = 1.0
+# A refresh is a render (tens of milliseconds), a purge a loopback round trip:
+# anything slower is a stuck nginx or gunicorn.
+TIMEOUT_SECONDS = 5.0
 # The encodings nginx keys its copies by (newsroom.conf's $newsroom_gzip).
 _ENCODINGS = ("gzip", "")
 _FAILURES = (http.client.HTTPException, OSError)
@@ -61,18 +72,19 @@ def purge_on_commit(article_ids: Iterable[int]) -> None:
         transaction.on_commit(lambda: _purger().purge(ids))
 
 
-def page_paths(article_path: str, pages: int) -> list[str]:
-    """Every address the site links the shared page by: the article's own, each
-    order's tab (``?sort=``, article_detail.html) and each order's numbered pages
-    (``?sort=…&page=…``, includes/discussion_pages.html), ``pages`` of them."""
-    paths = [article_path]
+def page_paths(article_path: str, pages: int) -> tuple[list[str], list[str]]:
+    """Every address the site links the shared page by, as (refreshed, purged): the
+    article's own, where readers land; then each order's tab (``?sort=``,
+    article_detail.html) and numbered pages (``?sort=…&page=…``,
+    includes/discussion_pages.html), ``pages`` of them."""
+    others = []
     for order in pagecache.ORDERS:
-        paths.append(f"{article_path}?sort={order}")
-        paths += [f"{article_path}?sort={order}&page={n}" for n in range(1, pages + 1)]
-    return paths
+        others.append(f"{article_path}?sort={order}")
+        others += [f"{article_path}?sort={order}&page={n}" for n in range(1, pages + 1)]
+    return [article_path], others
 
 
-def article_paths(article_ids: Iterable[int]) -> list[str]:
+def article_paths(article_ids: Iterable[int]) -> tuple[list[str], list[str]]:
     """The paths of the articles' shared pages, with as many page numbers as their
     discussions can fill: each page but the last holds ``NEWSROOM_THREADS_PER_PAGE``
     threads or ``NEWSROOM_COMMENTS_PER_PAGE`` comments (``comments.selectors.thread_pages``),
@@ -84,19 +96,21 @@ def article_paths(article_ids: Iterable[int]) -> list[str]:
             threads=Count("comments", filter=Q(comments__level=0)), comment_count=Count("comments")
         )
     )
-    paths = []
+    refreshed, purged = [], []
     for article in articles:
         pages = (
             article.threads // settings.NEWSROOM_THREADS_PER_PAGE
             + article.comment_count // settings.NEWSROOM_COMMENTS_PER_PAGE
             + 1
         )
-        paths += page_paths(article.get_absolute_url(), pages)
-    return paths
+        landing, others = page_paths(article.get_absolute_url(), pages)
+        refreshed += landing
+        purged += others
+    return refreshed, purged
 
 
 class Sender:
-    """Purges paths at nginx's purge listener for the site readers reach at ``site_url``."""
+    """Refreshes and purges paths at nginx's listener for the site readers reach at ``site_url``."""
 
     def __init__(self, purge_url: str, site_url: str) -> None:
         purge, site = urlsplit(purge_url), urlsplit(site_url)
@@ -105,22 +119,31 @@ class Sender:
         self._site = {"Host": site.hostname, "X-Forwarded-Proto": site.scheme}
         self._connection: http.client.HTTPConnection | None = None
 
+    def refresh(self, paths: Iterable[str]) -> None:
+        """Have nginx fetch each path anew for each encoding (GET ``path``)."""
+        self._each(paths, "", "refresh", ok=(200,))
+
     def purge(self, paths: Iterable[str]) -> None:
-        """One purge per path and encoding; logs what failed."""
+        """Have nginx drop each path's copies (GET ``/purge`` + ``path``); 404: none kept."""
+        self._each(paths, "/purge", "purge", ok=(200, 404))
+
+    def _each(self, paths: Iterable[str], prefix: str, what: str, ok: tuple[int, ...]) -> None:
         failures = []
         for path in paths:
             for encoding in _ENCODINGS:
                 try:
-                    status = self._send(path, encoding)
+                    status = self._send(prefix + path, encoding)
                 except _FAILURES as error:
                     failures.append(f"{path} ({error})")
                     continue
-                # 404: nothing cached under that key, which is most of them.
-                if status not in (200, 404):
+                if status not in ok:
                     failures.append(f"{path} (HTTP {status})")
         if failures:
             logger.warning(
-                "nginx purge failed for %d of the pages: %s", len(failures), ", ".join(failures[:5])
+                "nginx %s failed for %d of the pages: %s",
+                what,
+                len(failures),
+                ", ".join(failures[:5]),
             )
 
     def _send(self, path: str, encoding: str) -> int:
@@ -135,7 +158,7 @@ class Sender:
         if self._connection is None:
             self._connection = http.client.HTTPConnection(*self._address, timeout=TIMEOUT_SECONDS)
         try:
-            self._connection.request("PURGE", path, headers=headers)
+            self._connection.request("GET", path, headers=headers)
             response = self._connection.getresponse()
             response.read()
         except _FAILURES:
@@ -201,8 +224,9 @@ def _purger() -> Purger:
 
 def _send(sender: Sender, article_ids: set[int]) -> None:
     try:
-        paths = article_paths(article_ids)
+        refreshed, purged = article_paths(article_ids)
     finally:
         # The thread's own connection, opened for that one query: not kept idle.
         connections.close_all()
-    sender.purge(paths)
+    sender.refresh(refreshed)
+    sender.purge(purged)
