@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import http.client
 import logging
-import math
 import os
 import threading
 import time
@@ -51,9 +50,6 @@ logger = logging.getLogger("newsroom.frontcache")
 # (~10 ms warm, ~150 ms on 2 cores saturated by a flood, bench/front.py) and
 # well inside the second after which such a copy would expire anyway.
 AGAIN_SECONDS = 0.5
-# Second purges fall due on ticks this far apart, so a stream of writes to an
-# article costs a few of them a second, each still AGAIN_SECONDS or more late.
-_TICK = 0.1
 # A refresh is a render (tens of milliseconds), a purge a loopback round trip:
 # anything slower is a stuck nginx or gunicorn.
 TIMEOUT_SECONDS = 5.0
@@ -170,23 +166,26 @@ class Sender:
 
 class Purger:
     """A daemon thread that runs ``send`` on the articles written, at once and again
-    ``AGAIN_SECONDS`` later, coalescing articles that wait together."""
+    ``AGAIN_SECONDS`` after the last write to each, coalescing articles that wait
+    together. Only the last write's second pass is kept: under a stream of writes
+    every first pass already follows the one before, so the pages are rendered
+    once per write rather than twice."""
 
     def __init__(self, send: Callable[[set[int]], None]) -> None:
         self._send = send
         self._condition = threading.Condition()
         self._now: set[int] = set()
-        self._later: dict[float, set[int]] = {}
+        self._again: dict[int, float] = {}
         self._pid: int | None = None
 
     def purge(self, article_ids: set[int]) -> None:
-        again = math.ceil((time.monotonic() + AGAIN_SECONDS) / _TICK) * _TICK
+        again = time.monotonic() + AGAIN_SECONDS
         with self._condition:
             if self._pid != os.getpid():
                 self._pid = os.getpid()
                 threading.Thread(target=self._run, name="nginx-purge", daemon=True).start()
             self._now |= article_ids
-            self._later.setdefault(again, set()).update(article_ids)
+            self._again.update(dict.fromkeys(article_ids, again))
             self._condition.notify()
 
     def _next(self) -> set[int]:
@@ -194,11 +193,12 @@ class Purger:
             while True:
                 now = time.monotonic()
                 batch, self._now = self._now, set()
-                for due in [due for due in self._later if due <= now]:
-                    batch |= self._later.pop(due)
+                for article_id in [a for a, due in self._again.items() if due <= now]:
+                    del self._again[article_id]
+                    batch.add(article_id)
                 if batch:
                     return batch
-                self._condition.wait(min(self._later) - now if self._later else None)
+                self._condition.wait(min(self._again.values()) - now if self._again else None)
 
     def _run(self) -> None:
         while True:

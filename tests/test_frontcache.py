@@ -134,6 +134,23 @@ def test_an_article_is_purged_at_once_and_again_after_a_render_s_time():
     assert sent[1][0] - written >= frontcache.AGAIN_SECONDS
 
 
+def test_a_stream_of_writes_gets_one_second_pass_after_the_last():
+    sent: list[tuple[float, set[int]]] = []
+    purger = frontcache.Purger(lambda ids: sent.append((time.monotonic(), ids)))
+
+    for __ in range(3):
+        last = time.monotonic()
+        purger.purge({7})
+        time.sleep(frontcache.AGAIN_SECONDS / 3)
+    wait_for(lambda: len(sent) == 4, "the second pass never came")
+    time.sleep(frontcache.AGAIN_SECONDS)
+
+    # Three first passes and one second pass, after the last write: none came half
+    # a second after the first two.
+    assert len(sent) == 4
+    assert sent[-1][0] - last >= frontcache.AGAIN_SECONDS
+
+
 def test_articles_written_while_a_purge_is_under_way_are_purged_together_once():
     busy = threading.Event()
     sent: list[set[int]] = []
