@@ -128,7 +128,11 @@ def main() -> None:
                NEWSROOM_POSTS_PER_MINUTE="0", NEWSROOM_TRUSTED_PROXIES="127.0.0.1",
                # The posters are guests never seen before, all from 127.0.0.1:
                # held as newcomers, no reply of theirs would ever show.
-               NEWSROOM_PREMODERATE_NEWCOMERS="0")
+               NEWSROOM_PREMODERATE_NEWCOMERS="0",
+               # Each poster waits for its reply on the landing page: at the site's 300
+               # comments a page, a long flood's replies push threads onto page 2, where
+               # the landing page never shows them (staleness "10 s", the give-up).
+               NEWSROOM_COMMENTS_PER_PAGE="100000", NEWSROOM_THREADS_PER_PAGE="100000")
 
     def python(*command: str) -> str:
         return subprocess.run([sys.executable, *command], cwd=ROOT, env=env, check=True,
