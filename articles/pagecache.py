@@ -21,14 +21,14 @@ count shown is at most one slot (and a second) late.
 """
 
 import math
-import re
 import time
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
@@ -57,21 +57,21 @@ ORDERS = ("oldest", "newest", "top", "replies")
 
 def discussion_changed(article_id: int) -> None:
     """Bump the article's discussion version, which keys its cached pieces, and
-    purge its pages from the front cache once the write commits."""
-    Article.objects.filter(pk=article_id).update(discussion_version=F("discussion_version") + 1)
-    frontcache.purge_on_commit([article_id])
+    refresh its pages in the front cache once the write commits."""
+    discussions_changed([article_id])
 
 
 def discussions_changed(article_ids) -> None:
     """Bump the discussion version of each article in ``article_ids`` (ids, or a
-    subquery of them) once, in one statement, and purge their pages from the front
+    subquery of them) once, in one statement, and refresh their pages in the front
     cache once the write commits."""
     changed = Article.objects.filter(pk__in=article_ids)
     changed.update(discussion_version=F("discussion_version") + 1)
-    if settings.NEWSROOM_PURGE_URL:
-        # The ids, read in the same transaction as the update: a subquery read
-        # after the commit could name other articles.
-        frontcache.purge_on_commit(changed.values_list("pk", flat=True))
+    # A subquery is read in the write's transaction (by purge_on_commit, and only
+    # when there is a front cache to tell): after the commit it could name others.
+    if isinstance(article_ids, QuerySet):
+        article_ids = changed.values_list("pk", flat=True)
+    frontcache.purge_on_commit(article_ids)
 
 
 def reactions_changed(article_id: int) -> None:
@@ -173,7 +173,7 @@ def article_page(request, article: Article, template: str) -> HttpResponse:
         patch_cache_control(response, private=True, no_cache=True)
         return response
     order = requested_order(request)
-    zipped = _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) is not None
+    zipped = re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")) is not None
     # Weak: the compressed and the plain copy are the same page, and a strong ETag
     # would have to differ between them (RFC 9110, 8.8.3).
     page_etag = "W/" + etag(article, f"page{number}-{order}-{_reactions(article)[0]}")
@@ -186,10 +186,6 @@ def article_page(request, article: Article, template: str) -> HttpResponse:
     patch_vary_headers(response, ["Accept-Encoding"])
     _shareable(response)
     return response
-
-
-# Django's GZipMiddleware's test for it.
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def _shareable(response: HttpResponse) -> None:
