@@ -37,7 +37,8 @@ run: install .secret_key
 	$(RUN_ENV) PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) exec bin/serve
 
 # `make run`'s site as production serves it: nginx on $(PORT) (deploy/nginx/newsroom.conf,
-# its files under .run/nginx/) in front of gunicorn on a private port; Ctrl-C stops both.
+# its files under .run/nginx/) in front of gunicorn and the task worker (bin/serve) on a
+# private port; Ctrl-C stops them all.
 run-proxy: install .secret_key browser-deps
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0

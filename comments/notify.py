@@ -2,8 +2,9 @@
 moderation call, and the rules the sending task checks again.
 
 A notification is recorded in the transaction that publishes its comment, so a
-rolled-back post leaves none and a committed one always has its row; the task
-that mails it is enqueued once that transaction commits (``comments.tasks``
+rolled-back post leaves none and a committed one always has its row; so is the
+task that mails it, when the queue is the database (``enqueue_with_commit``), and
+otherwise it is enqueued once that transaction commits (``comments.tasks``
 delivers, and its sweep finds any row whose enqueue was lost).
 """
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
 
 from comments.models import Comment, GuestAddress, Notification
 from readers.models import Profile
@@ -44,9 +46,12 @@ def wants_replies(*, user_id: int | None, email: str) -> bool:
         return Profile.objects.filter(
             user_id=user_id, notify_replies=True, deleted__isnull=True, user__is_active=True
         ).exists()
-    return bool(email) and GuestAddress.objects.filter(
-        email=email.strip().lower(), confirmed_at__isnull=False, replies=True
-    ).exists()
+    return (
+        bool(email)
+        and GuestAddress.objects.filter(
+            email=email.strip().lower(), confirmed_at__isnull=False, replies=True
+        ).exists()
+    )
 
 
 def wants_moderation_notices(user_id: int) -> bool:
@@ -105,7 +110,7 @@ def record(notifications: list[Notification]) -> None:
 
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     for recipient, thread in dict.fromkeys((n.recipient, n.thread) for n in notifications):
-        enqueue_on_commit(tasks.deliver, recipient, thread)
+        enqueue_with_commit(tasks.deliver, recipient, thread)
 
 
 def last_message_at(recipient: str, thread: int, *, now: datetime) -> datetime | None:
@@ -117,11 +122,22 @@ def last_message_at(recipient: str, thread: int, *, now: datetime) -> datetime |
     )
 
 
-def enqueue_on_commit(task, *args, run_after: datetime | None = None) -> None:
-    """Enqueue ``task`` once the transaction commits. A queue that refuses it then
-    is logged, not raised (robust): the rows are committed and the sweep sends them."""
+def enqueue_with_commit(task, *args, run_after: datetime | None = None) -> None:
+    """Have ``task`` run if, and once, the transaction commits.
+
+    With django-tasks-db the task is a row written in the transaction itself: the
+    worker sees it when the transaction commits, and never if it rolls back. One
+    commit rather than a second after it: on PostgreSQL each commit waits for the
+    disk, and the second made a reply that tells someone 2 ms slower at the median
+    (bench/run.py, step 3). Any other queue (Redis, through django-tasks-rq) is
+    outside the transaction, so the task is enqueued once it commits; a queue that
+    refuses it then is logged, not raised (robust): the rows are committed and
+    the sweep sends them."""
     chosen = task.using(run_after=run_after) if run_after is not None else task
-    transaction.on_commit(lambda: chosen.enqueue(*args), robust=True)
+    if isinstance(chosen.get_backend(), DatabaseBackend):
+        chosen.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: chosen.enqueue(*args), robust=True)
 
 
 def comments_published(*, moderated_at: datetime, moderator_id: int | None) -> None:
@@ -130,7 +146,7 @@ def comments_published(*, moderated_at: datetime, moderator_id: int | None) -> N
     task, since one action may publish a hundred thousand comments."""
     from comments import tasks
 
-    enqueue_on_commit(tasks.published, moderated_at.isoformat(), moderator_id)
+    enqueue_with_commit(tasks.published, moderated_at.isoformat(), moderator_id)
 
 
 def guest_opt_in(*, email: str) -> bool:
@@ -149,7 +165,7 @@ def guest_opt_in(*, email: str) -> bool:
         if not recent:
             address.confirmation_sent_at = now
             address.save(update_fields=["confirmation_sent_at"])
-            enqueue_on_commit(tasks.confirm_guest, email)
+            enqueue_with_commit(tasks.confirm_guest, email)
     return True
 
 

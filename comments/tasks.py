@@ -95,13 +95,13 @@ def _claim(recipient: str, thread: int, token: str) -> int:
         # to the window's end and schedules the one task that sends them together.
         later = max(last + notify.window(), now + timedelta(seconds=1))
         if free.filter(due_at__lt=later).update(due_at=later):
-            notify.enqueue_on_commit(deliver, recipient, thread, run_after=later)
+            notify.enqueue_with_commit(deliver, recipient, thread, run_after=later)
         return 0
     claimed = free.filter(due_at__lte=now).update(
         claim=token, claimed_at=now, attempts=F("attempts") + 1
     )
     if claimed:
-        notify.enqueue_on_commit(sweep, run_after=now + notify.lease() + timedelta(seconds=1))
+        notify.enqueue_with_commit(sweep, run_after=now + notify.lease() + timedelta(seconds=1))
     return claimed
 
 

@@ -162,6 +162,34 @@ def private_postgresql() -> Iterator[PrivatePostgreSQL]:
         cluster.remove()
 
 
+def descendants(pid: int) -> set[int]:
+    """Every process ``pid`` started, and theirs, as /proc lists them now."""
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            with suppress(FileNotFoundError):
+                children = {int(c) for c in (task / "children").read_text().split()}
+                found |= children
+                todo += children
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie has stopped: only its parent has yet to reap it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
+    except FileNotFoundError:
+        return ""
+
+
 def stop(process: subprocess.Popen, *, timeout: float) -> None:
     """Ask a server to stop, as a deployment would; kill it if it is still up after
     ``timeout`` seconds. The browser tests, the load suite's private servers and

@@ -7,9 +7,11 @@ import pytest
 from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment, Notification
 from comments.moderation import comments_moderate
+from comments.tasks import deliver
 from tests.helpers import make_article, make_reader, moderate, post
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +172,26 @@ def test_telling_the_parents_author_costs_the_reply_two_queries_and_a_task_on_co
     # Is the author told, and their row; when to send is the worker's decision.
     assert told_queries == quiet_queries + 2
     assert told_callbacks == quiet_callbacks + 1
+
+
+def test_with_the_database_queue_the_delivery_commits_or_rolls_back_with_the_reply(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    article = make_article()
+    told = post(article, author="", user=make_reader("Ada", email="ada@example.com"))
+    deliveries = DBTaskResult.objects.filter(task_path=deliver.module_path)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        post(article, told, author="Bob")
+    # Written in the reply's transaction: nothing is left for after the commit.
+    assert [task.args_kwargs["args"] for task in deliveries] == [
+        [f"user:{told.user_id}", told.tree_id]
+    ]
+    assert callbacks == []
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        post(article, told, author="Cy")
+        raise RuntimeError("the reply's transaction fails after the post")
+    assert deliveries.count() == 1
+    assert Notification.objects.count() == 1

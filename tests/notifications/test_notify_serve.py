@@ -1,66 +1,68 @@
-"""`make run`'s bin/serve: gunicorn and one db_worker, stopped together by Ctrl-C."""
+"""`make run`'s bin/serve (gunicorn and one db_worker) and `make run-proxy`'s
+deploy/proxy.py (nginx in front of bin/serve): each serves, runs the worker below
+gunicorn's priority, and is stopped whole by Ctrl-C."""
 
 import os
 import signal
 import subprocess
+import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
+from deploy.proxy import nginx_missing
 from tests.load.conftest import ROOT
-from tests.servers import free_port
+from tests.servers import alive, command_line, descendants, free_port
 
 pytestmark = pytest.mark.load
 SECONDS = 30
 
-
-def _descendants(pid: int) -> set[int]:
-    found, todo = set(), [pid]
-    while todo:
-        parent = todo.pop()
-        for task in Path(f"/proc/{parent}/task").glob("*"):
-            children = {int(c) for c in (task / "children").read_text().split()}
-            found |= children
-            todo += children
-    return found
+SERVERS = {
+    "run": ([str(ROOT / "bin" / "serve")], ("gunicorn", "db_worker")),
+    "run-proxy": ([sys.executable, "-m", "deploy.proxy"], ("nginx", "gunicorn", "db_worker")),
+}
 
 
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except FileNotFoundError:
-        return False
-
-
-def test_ctrl_c_stops_gunicorn_and_the_worker_and_leaves_no_process(load_db):
+@pytest.mark.parametrize("target", SERVERS)
+def test_ctrl_c_stops_every_server_and_the_worker_and_leaves_no_process(load_db, target):
+    command, expected = SERVERS[target]
+    if target == "run-proxy" and (reason := nginx_missing()):
+        pytest.skip(reason)
     port = free_port()
     serve = subprocess.Popen(
-        [str(ROOT / "bin" / "serve")], cwd=ROOT, env=load_db.env(PORT=str(port)),
+        command, cwd=ROOT, env=load_db.env(PORT=str(port)),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     try:
         deadline = time.monotonic() + SECONDS
-        while time.monotonic() < deadline:
+        response = None
+        while response is None and time.monotonic() < deadline:
             try:
-                if httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 200:
-                    break
+                response = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
             except httpx.TransportError:
                 time.sleep(0.2)
-        processes = _descendants(serve.pid)
-        commands = {Path(f"/proc/{pid}/cmdline").read_text() for pid in processes}
-        assert any("gunicorn" in c for c in commands)
-        assert any("db_worker" in c for c in commands)
+        assert response is not None and response.status_code == 200
+        assert response.headers["server"].startswith("nginx") == (target == "run-proxy")
+        processes = descendants(serve.pid)
+        commands = {pid: command_line(pid) for pid in processes}
+        for name in expected:
+            assert any(name in c for c in commands.values()), f"no {name} in {commands}"
+        # Mail waits for readers: the worker runs below gunicorn's priority.
+        gunicorn = min(pid for pid, c in commands.items() if "gunicorn" in c)
+        worker = next(pid for pid, c in commands.items() if "db_worker" in c)
+        assert os.getpriority(os.PRIO_PROCESS, worker) > os.getpriority(
+            os.PRIO_PROCESS, gunicorn
+        )
 
         # A terminal's Ctrl-C: SIGINT to the whole foreground process group.
         os.killpg(serve.pid, signal.SIGINT)
         serve.wait(timeout=SECONDS)
 
         deadline = time.monotonic() + SECONDS
-        while any(_alive(pid) for pid in processes) and time.monotonic() < deadline:
+        while any(alive(pid) for pid in processes) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert [pid for pid in processes if _alive(pid)] == []
+        assert [commands[pid] for pid in processes if alive(pid)] == []
     finally:
         if serve.poll() is None:
             os.killpg(serve.pid, signal.SIGKILL)
