@@ -126,10 +126,9 @@ def enqueue_with_commit(task, *args, run_after: datetime | None = None) -> None:
     """Have ``task`` run if, and once, the transaction commits.
 
     With django-tasks-db the task is a row written in the transaction itself: the
-    worker sees it when the transaction commits, and never if it rolls back. One
-    commit rather than a second after it: on PostgreSQL each commit waits for the
-    disk, and the second made a reply that tells someone 2 ms slower at the median
-    (bench/run.py, step 3). Any other queue (Redis, through django-tasks-rq) is
+    worker sees it when the transaction commits, and never if it rolls back, and
+    no process can die between the commit and the enqueue, leaving rows that only
+    a later sweep would find. Any other queue (Redis, through django-tasks-rq) is
     outside the transaction, so the task is enqueued once it commits; a queue that
     refuses it then is logged, not raised (robust): the rows are committed and
     the sweep sends them."""
