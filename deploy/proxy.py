@@ -203,8 +203,12 @@ def main() -> int:
             print(f"Newsroom through nginx on http://127.0.0.1:{port}/ "
                   f"(gunicorn on 127.0.0.1:{upstream}, and the task worker); "
                   "Ctrl-C stops them all", flush=True)
+            # As bin/serve does for its two: if either side ends, the other is stopped.
             with suppress(KeyboardInterrupt):
-                front.wait()
+                while front.poll() is None and site.poll() is None:
+                    time.sleep(0.5)
+                print(f"run-proxy: {'nginx' if site.poll() is None else 'bin/serve'} "
+                      "stopped; stopping the rest", file=sys.stderr)
     finally:
         _stop(site)
     return 0
