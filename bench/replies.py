@@ -133,20 +133,23 @@ def notification_worker(root: Path, env: dict, log: Path) -> Iterator[Mailed]:
     )
     server = multiprocessing.Process(target=_mail_server, args=(port, count, ready, done))
     server.start()
-    if not ready.wait(30):
-        server.kill()
-        raise SystemExit("the bench's SMTP sink did not start")
-    with log.open("w") as output:
-        worker = subprocess.Popen(
-            ["nice", "-n", "10", sys.executable, "manage.py", "db_worker", "--no-reload"],
-            cwd=root,
-            env={**env, "EMAIL_URL": f"smtp://127.0.0.1:{port}"},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
     try:
-        yield Mailed(count)
+        if not ready.wait(30):
+            raise SystemExit("the bench's SMTP sink did not start")
+        with log.open("w") as output:
+            worker = subprocess.Popen(
+                ["nice", "-n", "10", sys.executable, "manage.py", "db_worker", "--no-reload"],
+                cwd=root,
+                env={**env, "EMAIL_URL": f"smtp://127.0.0.1:{port}"},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            yield Mailed(count)
+        finally:
+            stop(worker, timeout=15)
     finally:
-        stop(worker, timeout=15)
         done.set()
         server.join(15)
+        if server.is_alive():
+            server.kill()

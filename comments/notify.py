@@ -99,16 +99,25 @@ def reply_published(*, reply: Comment, parent: Comment) -> None:
 
 
 def record(notifications: list[Notification]) -> None:
-    """Store ``notifications`` (none twice: a comment published again tells no one again)
-    and enqueue one delivery per recipient and thread once the transaction commits.
+    """Store ``notifications`` and have one delivery per recipient and thread run once
+    the transaction commits.
 
     When to send is the worker's decision (``comments.tasks.deliver``): at once, or at
     the end of the recipient's window on the thread when a message went to them less
     than ``NEWSROOM_NOTIFY_MINUTES`` ago. Deciding it here cost a reply two more
     queries, about a millisecond, on the path whose latency readers feel."""
+    store(notifications)
+    enqueue_deliveries(notifications)
+
+
+def store(notifications: list[Notification]) -> None:
+    """None twice: a comment published again tells no one again."""
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+
+
+def enqueue_deliveries(notifications: list[Notification]) -> None:
     from comments import tasks
 
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     for recipient, thread in dict.fromkeys((n.recipient, n.thread) for n in notifications):
         enqueue_with_commit(tasks.deliver, recipient, thread)
 
@@ -128,10 +137,11 @@ def enqueue_with_commit(task, *args, run_after: datetime | None = None) -> None:
     With django-tasks-db the task is a row written in the transaction itself: the
     worker sees it when the transaction commits, and never if it rolls back, and
     no process can die between the commit and the enqueue, leaving rows that only
-    a later sweep would find. Any other queue (Redis, through django-tasks-rq) is
-    outside the transaction, so the task is enqueued once it commits; a queue that
-    refuses it then is logged, not raised (robust): the rows are committed and
-    the sweep sends them."""
+    a later sweep would find. So a task that cannot be written fails the
+    transaction, as a row that cannot be written does. Any other queue (Redis,
+    through django-tasks-rq) is outside the transaction, so the task is enqueued
+    once it commits; a queue that refuses it then is logged, not raised (robust):
+    the rows are committed and the sweep sends them."""
     chosen = task.using(run_after=run_after) if run_after is not None else task
     if isinstance(chosen.get_backend(), DatabaseBackend):
         chosen.enqueue(*args)

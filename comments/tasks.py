@@ -187,8 +187,12 @@ def published(moderated_at: str, moderator_id: int | None) -> int:
             rows.append(notify.reply_row(comment, parent))
         if moderator_id is not None and comment.user_id and wants_notices(comment.user_id):
             rows.append(notify.approval_row(comment))
+    # The rows in one transaction, each delivery after it in one of its own: the
+    # thousands of tasks a large approval can owe, written inside it, would hold
+    # SQLite's one write lock, and every reader posting meanwhile, for seconds.
     with transaction.atomic():
-        notify.record(rows)
+        notify.store(rows)
+    notify.enqueue_deliveries(rows)
     return len(rows)
 
 

@@ -5,7 +5,8 @@ all stopped by Ctrl-C (``make run-proxy``).
 The site file is used as shipped, with only its machine-specific values
 replaced (the paths, the ports, the cookie names Django's settings give), and
 wrapped in a main configuration that keeps nginx's pid, logs, temporary files
-and cache under ``.run/nginx/``, so it runs as the current user without root.
+and cache under ``.run/nginx/`` (or ``NEWSROOM_PROXY_DIR``), so it runs as the
+current user without root.
 Where Debian's cache purge module is installed, the purge listener
 (``newsroom-purge.conf``) comes too, on a private port, and gunicorn is told
 of it (``NEWSROOM_PURGE_URL``); elsewhere the site runs unpurged.
@@ -39,7 +40,7 @@ BOOT_SECONDS = 30
 # cached reads, cheap and countless, would otherwise take the CPU gunicorn needs
 # for the writes and for the renders that keep the cached page fresh: in
 # bench/front.py's flood on 2 cores, the replies' p95 went from 109-143 ms to
-# 75-87 ms, for 7% fewer reads a second. (Under systemd, where each service has
+# 54-87 ms, for 7% fewer reads a second. (Under systemd, where each service has
 # a cgroup of its own, deploy/systemd/newsroom.service's CPUWeight does this.)
 MAIN_CONF = """\
 {load_module}daemon off;
@@ -162,13 +163,19 @@ def _wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"nginx did not listen on {port}:\n{detail}")
 
 
-def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM, *, seconds: float = 10,
+          group: bool = False) -> None:
+    """Ask ``process`` to stop; after ``seconds``, kill it (and, with ``group``, every
+    process of its process group)."""
     with suppress(ProcessLookupError):
         process.send_signal(sig)
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=seconds)
         except subprocess.TimeoutExpired:
-            process.kill()
+            if group:
+                os.killpg(process.pid, signal.SIGKILL)
+            else:
+                process.kill()
             process.wait(timeout=10)
 
 
@@ -194,10 +201,15 @@ def main() -> int:
         purge = free_port()
         env["NEWSROOM_PURGE_URL"] = f"http://127.0.0.1:{purge}"
         env.setdefault("NEWSROOM_SITE_URL", f"http://127.0.0.1:{port}")
+    # A process group of its own, so that a worker still finishing a message when
+    # the wait below runs out is killed with bin/serve, not left behind. Ctrl-C
+    # reaches it as the SIGTERM below (its trap stops gunicorn and the worker).
     site = subprocess.Popen([str(ROOT / "bin" / "serve")], cwd=ROOT,
-                            env={**env, "PORT": str(upstream)})
+                            env={**env, "PORT": str(upstream)}, process_group=0)
+    by_user = True
+    run = Path(os.environ.get("NEWSROOM_PROXY_DIR", ROOT / ".run" / "nginx"))
     try:
-        with nginx(ROOT / ".run" / "nginx", port=port, upstream=upstream, purge=purge,
+        with nginx(run, port=port, upstream=upstream, purge=purge,
                    static_root=Path(settings.STATIC_ROOT),
                    session_cookie=settings.SESSION_COOKIE_NAME) as front:
             print(f"Newsroom through nginx on http://127.0.0.1:{port}/ "
@@ -209,9 +221,12 @@ def main() -> int:
                     time.sleep(0.5)
                 print(f"run-proxy: {'nginx' if site.poll() is None else 'bin/serve'} "
                       "stopped; stopping the rest", file=sys.stderr)
+                by_user = False
     finally:
-        _stop(site)
-    return 0
+        # The worker's own service allows it a minute to finish a message
+        # (deploy/systemd/newsroom-worker.service); a mail server's timeout is 10 s.
+        _stop(site, seconds=30, group=True)
+    return 0 if by_user else 1
 
 
 if __name__ == "__main__":

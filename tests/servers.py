@@ -168,7 +168,8 @@ def descendants(pid: int) -> set[int]:
     while todo:
         parent = todo.pop()
         for task in Path(f"/proc/{parent}/task").glob("*"):
-            with suppress(FileNotFoundError):
+            # A process exiting meanwhile: ENOENT, or ESRCH.
+            with suppress(OSError):
                 children = {int(c) for c in (task / "children").read_text().split()}
                 found |= children
                 todo += children
@@ -178,16 +179,26 @@ def descendants(pid: int) -> set[int]:
 def alive(pid: int) -> bool:
     """Whether ``pid`` runs (a zombie has stopped: only its parent has yet to reap it)."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except FileNotFoundError:
+        return _stat(pid)[0] != "Z"
+    except OSError:
         return False
 
 
 def command_line(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
-    except FileNotFoundError:
+    except OSError:
         return ""
+
+
+def parent(pid: int) -> int:
+    return int(_stat(pid)[1])
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/PID/stat's fields after the command, which is in parentheses and may
+    hold spaces: the state, the parent, ..."""
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
 
 
 def stop(process: subprocess.Popen, *, timeout: float) -> None:
