@@ -42,7 +42,7 @@ def main() -> None:
     if args.task:
         json.dump(measure(args.comments), sys.stdout)
         return
-    from bench.run import PostgresDatabases, SQLiteDatabases
+    from bench.harness import PostgresDatabases, SQLiteDatabases
 
     postgres_url = os.environ.get("DATABASE_URL", "")
     if args.postgres and not postgres_url.startswith(("postgres://", "postgresql://")):
