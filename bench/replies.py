@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
 import httpx
@@ -109,22 +110,11 @@ def _mail_server(port: int, count, ready, done) -> None:
     controller.stop()
 
 
-class Mailed:
-    """How many messages the mail server has accepted."""
-
-    def __init__(self, count):
-        self._count = count
-
-    @property
-    def messages(self) -> int:
-        return self._count.value
-
-
 @contextmanager
-def notification_worker(root: Path, env: dict, log: Path) -> Iterator[Mailed]:
+def notification_worker(root: Path, env: dict, log: Path) -> Iterator[Synchronized]:
     """A ``db_worker`` mailing an SMTP sink on 127.0.0.1, run as ``make run``'s
     bin/serve runs one beside gunicorn (under nice), for as long as the replies are
-    posted."""
+    posted. Yields the count of messages the mail server accepted (its ``value``)."""
     port = free_port()
     count, ready, done = (
         multiprocessing.Value("i", 0),
@@ -145,7 +135,7 @@ def notification_worker(root: Path, env: dict, log: Path) -> Iterator[Mailed]:
                 stderr=subprocess.STDOUT,
             )
         try:
-            yield Mailed(count)
+            yield count
         finally:
             stop(worker, timeout=15)
     finally:

@@ -109,7 +109,7 @@ class LoadStep:
         log = self.folder / f"worker-{self.dbs.name}.log"
         with notification_worker(ROOT, self.env, log) as mailed:
             replies = bench_replies(server.url, articles, REPLY_SIZES, self.plan.posts)
-        return replies, mailed.messages
+        return replies, mailed.value
 
     def _print_replies(self, replies: dict, mailed_count: int) -> None:
         print(
