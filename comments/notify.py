@@ -1,17 +1,19 @@
-"""Who hears of a published comment, and when: the hooks that posting and
-moderation call, and the rules the sending task checks again.
+"""Who hears of a published comment, and when: the rules the delivery pass
+(``comments.tasks``) applies when it records a notification and checks again
+when it sends one.
 
-A notification is recorded in the transaction that publishes its comment, so a
-rolled-back post leaves none and a committed one always has its row; so is the
-task that mails it, when the queue is the database (``enqueue_with_commit``), and
-otherwise it is enqueued once that transaction commits (``comments.tasks``
-delivers, and its sweep finds any row whose enqueue was lost).
+A published reply carries ``notice_pending`` from its own INSERT, so a rolled-back
+post leaves nothing and a committed one is always found by the next pass, and
+the reader waits for neither. A moderation action that publishes comments
+enqueues, in its transaction, the task that records what they owe.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
@@ -39,25 +41,68 @@ def lease() -> timedelta:
     return timedelta(seconds=settings.NEWSROOM_NOTIFY_LEASE_SECONDS)
 
 
+def _profiles(**wanted):
+    return Profile.objects.filter(deleted__isnull=True, user__is_active=True, **wanted)
+
+
+def _confirmed_guests():
+    return GuestAddress.objects.filter(confirmed_at__isnull=False, replies=True)
+
+
 def wants_replies(*, user_id: int | None, email: str) -> bool:
     """Whether the author of a comment (an account, or a guest's address) is to hear of replies:
     an account that did not turn them off, or a guest's address confirmed and not unsubscribed."""
     if user_id is not None:
-        return Profile.objects.filter(
-            user_id=user_id, notify_replies=True, deleted__isnull=True, user__is_active=True
-        ).exists()
-    return (
-        bool(email)
-        and GuestAddress.objects.filter(
-            email=email.strip().lower(), confirmed_at__isnull=False, replies=True
-        ).exists()
-    )
+        return _profiles(notify_replies=True).filter(user_id=user_id).exists()
+    return bool(email) and _confirmed_guests().filter(email=email.strip().lower()).exists()
 
 
 def wants_moderation_notices(user_id: int) -> bool:
-    return Profile.objects.filter(
-        user_id=user_id, notify_moderation=True, deleted__isnull=True, user__is_active=True
-    ).exists()
+    return _profiles(notify_moderation=True).filter(user_id=user_id).exists()
+
+
+def still_wanted(rows: list[Notification]) -> set[int]:
+    """The ids of ``rows`` to send now, asked again when sending: the comment may have
+    been removed, the recipient may have unsubscribed since it was published."""
+    accounts = {
+        user_id: (replies, notices)
+        for user_id, replies, notices in _profiles()
+        .filter(user_id__in={row.user_id for row in rows if row.user_id is not None})
+        .values_list("user_id", "notify_replies", "notify_moderation")
+    }
+    guests = set(
+        _confirmed_guests()
+        .filter(email__in={row.email for row in rows if row.user_id is None})
+        .values_list("email", flat=True)
+    )
+
+    def wanted(row: Notification) -> bool:
+        if row.comment.status != Comment.Status.PUBLISHED:
+            return False
+        if row.user_id is None:
+            return row.kind == _Kind.REPLY and row.email in guests
+        replies, notices = accounts.get(row.user_id, (False, False))
+        return notices if row.kind == _Kind.APPROVED else replies
+
+    return {row.pk for row in rows if wanted(row)}
+
+
+def addresses(rows: list[Notification]) -> dict[str, str]:
+    """Where each recipient of ``rows`` is mailed now: an account's verified primary
+    address, or the guest's; an account without one is missing."""
+    by_user = dict(
+        EmailAddress.objects.filter(
+            user_id__in={row.user_id for row in rows if row.user_id is not None},
+            primary=True,
+            verified=True,
+        ).values_list("user_id", "email")
+    )
+    found = {}
+    for row in rows:
+        address = row.email if row.user_id is None else by_user.get(row.user_id)
+        if address:
+            found[row.recipient] = address
+    return found
 
 
 def is_own_reply(reply: Comment, parent: Comment) -> bool:
@@ -90,24 +135,24 @@ def approval_row(comment: Comment) -> Notification:
     )
 
 
-def reply_published(*, reply: Comment, parent: Comment) -> None:
-    """Tell ``parent``'s author of ``reply``, published just now in the caller's transaction."""
-    if not is_own_reply(reply, parent) and wants_replies(
-        user_id=parent.user_id, email=parent.email
-    ):
-        record([reply_row(reply, parent)])
-
-
-def record(notifications: list[Notification]) -> None:
-    """Store ``notifications`` and have one delivery per recipient and thread run once
-    the transaction commits.
-
-    When to send is the worker's decision (``comments.tasks.deliver``): at once, or at
-    the end of the recipient's window on the thread when a message went to them less
-    than ``NEWSROOM_NOTIFY_MINUTES`` ago. Deciding it here cost a reply two more
-    queries, about a millisecond, on the path whose latency readers feel."""
-    store(notifications)
-    enqueue_deliveries(notifications)
+def owed(comments, *, approved: bool = False) -> list[Notification]:
+    """The notifications published ``comments`` (with their parents) owe: telling each
+    parent's author who wants replies, and with ``approved``, each author who wants
+    moderation notices that their comment is out."""
+    replies_wanted = cache(lambda user_id, email: wants_replies(user_id=user_id, email=email))
+    notices_wanted = cache(wants_moderation_notices)
+    rows = []
+    for comment in comments:
+        parent = comment.parent
+        if (
+            parent is not None
+            and not is_own_reply(comment, parent)
+            and replies_wanted(parent.user_id, parent.email.strip().lower())
+        ):
+            rows.append(reply_row(comment, parent))
+        if approved and comment.user_id and notices_wanted(comment.user_id):
+            rows.append(approval_row(comment))
+    return rows
 
 
 def store(notifications: list[Notification]) -> None:
@@ -115,20 +160,18 @@ def store(notifications: list[Notification]) -> None:
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
 
 
-def enqueue_deliveries(notifications: list[Notification]) -> None:
-    from comments import tasks
-
-    for recipient, thread in dict.fromkeys((n.recipient, n.thread) for n in notifications):
-        enqueue_with_commit(tasks.deliver, recipient, thread)
-
-
-def last_message_at(recipient: str, thread: int, *, now: datetime) -> datetime | None:
-    """When the last message to ``recipient`` on ``thread`` went, or is going (a live claim)."""
-    return (
-        Notification.objects.filter(recipient=recipient, thread=thread)
+def last_messages(recipients: set[str], *, now: datetime) -> dict[tuple[str, int], datetime]:
+    """When the last message to each of ``recipients`` on each thread went, or is going
+    (a live claim); pairs never mailed are missing."""
+    return {
+        (recipient, thread): last
+        for recipient, thread, last in Notification.objects.filter(recipient__in=recipients)
         .filter(Q(status=_Status.SENT) | Q(status=_Status.PENDING, claimed_at__gt=now - lease()))
-        .aggregate(last=Max("claimed_at"))["last"]
-    )
+        .order_by()
+        .values("recipient", "thread")
+        .annotate(last=Max("claimed_at"))
+        .values_list("recipient", "thread", "last")
+    }
 
 
 def enqueue_with_commit(task, *args, run_after: datetime | None = None) -> None:
@@ -136,12 +179,11 @@ def enqueue_with_commit(task, *args, run_after: datetime | None = None) -> None:
 
     With django-tasks-db the task is a row written in the transaction itself: the
     worker sees it when the transaction commits, and never if it rolls back, and
-    no process can die between the commit and the enqueue, leaving rows that only
-    a later sweep would find. So a task that cannot be written fails the
-    transaction, as a row that cannot be written does. Any other queue (Redis,
-    through django-tasks-rq) is outside the transaction, so the task is enqueued
-    once it commits; a queue that refuses it then is logged, not raised (robust):
-    the rows are committed and the sweep sends them."""
+    no process can die between the commit and the enqueue. So a task that cannot
+    be written fails the transaction, as a row that cannot be written does. Any
+    other queue (Redis, through django-tasks-rq) is outside the transaction, so
+    the task is enqueued once it commits; a queue that refuses it then is logged,
+    not raised (robust): what the transaction wrote stays written."""
     chosen = task.using(run_after=run_after) if run_after is not None else task
     if isinstance(chosen.get_backend(), DatabaseBackend):
         chosen.enqueue(*args)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from articles.pagecache import discussion_changed
-from comments import moderation, notify, rules
+from comments import moderation, rules
 from comments.locks import Namespace, lock_thread_of, name_lock, tree_write_lock
 from comments.models import MAX_REPLY_DEPTH, Comment, RejectedPost
 
@@ -60,12 +60,13 @@ def comment_create(
         **{**post, "article": article, "parent": parent},
         status=status,
         moderation_reason=moderation_reason,
+        # Whether the parent's author hears of it is the notification worker's
+        # question (comments.tasks), asked after the commit, not the reader's wait.
+        notice_pending=parent is not None and status == Comment.Status.PUBLISHED,
     )
     comment.full_clean(exclude=["parent", "article"])
     comment.save()
     discussion_changed(article.pk)
-    if parent is not None and comment.status == Comment.Status.PUBLISHED:
-        notify.reply_published(reply=comment, parent=parent)
     return comment
 
 

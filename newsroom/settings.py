@@ -47,10 +47,11 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_tasks",
-    "django_tasks_db",
     "articles",
     "readers",
     "comments",
+    # After comments, whose db_worker (the same, starting the delivery passes) wins.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +281,10 @@ NEWSROOM_PURGE_URL = os.environ.get("NEWSROOM_PURGE_URL", "").strip().rstrip("/"
 # Reply notifications: at most one message per reader per thread in this many
 # minutes (decimals allowed); the first goes at once, later ones wait and go together.
 NEWSROOM_NOTIFY_MINUTES = env_float("NEWSROOM_NOTIFY_MINUTES", 10)
-# How long a worker may take over one message before another may send it in its
-# place (a worker killed mid-send leaves its claim behind): well above EMAIL_TIMEOUT.
+# How long a worker's claim on the messages it is sending holds before another may
+# send them in its place (a worker killed mid-send leaves it behind); a pass stops
+# sending at half of it, so keep it well above EMAIL_TIMEOUT.
 NEWSROOM_NOTIFY_LEASE_SECONDS = env_int("NEWSROOM_NOTIFY_LEASE_SECONDS", 120)
+# How often the worker looks for replies to tell and messages due (comments.tasks):
+# the longest a first reply's message waits.
+NEWSROOM_NOTIFY_PASS_SECONDS = env_float("NEWSROOM_NOTIFY_PASS_SECONDS", 1)

@@ -130,6 +130,15 @@ class Comment(MPTTModel):
             "since the last moderation instead."
         ),
     )
+    # The reply's side of the notification outbox: set in the reply's own INSERT, so
+    # telling its parent's author costs the request no query and no task; the
+    # worker's delivery pass (comments.tasks) records what is owed and clears it.
+    notice_pending = models.BooleanField(
+        _("notification pending"),
+        default=False,
+        help_text=_("A published reply the notification worker has not looked at yet."),
+    )
+
     class Source(models.TextChoices):
         TEXT = "text", _("Text dump of the original page")
         WXR = "wxr", _("WordPress export")
@@ -195,6 +204,12 @@ class Comment(MPTTModel):
             ),
             models.Index(fields=["status", "created"], name="comment_queue"),
             models.Index(fields=["ip_address", "created"], name="comment_flood"),
+            # Holds only the replies waiting for the delivery pass: a few at any time.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(notice_pending=True),
+                name="comment_notice_pending",
+            ),
         ]
 
     def __str__(self):

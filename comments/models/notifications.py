@@ -91,3 +91,19 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient} (comment {self.comment_id})"
+
+
+class DeliveryPass(models.Model):
+    """One row: when the next delivery pass is queued for. A pass that finds the next
+    one already queued does not queue another, so the passes that worker starts
+    add (``manage.py db_worker``) merge into one chain again."""
+
+    next_at = models.DateTimeField(_("next pass at"), null=True, blank=True)
+    pruned_at = models.DateTimeField(_("results pruned at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery pass")
+        verbose_name_plural = _("delivery passes")
+
+    def __str__(self):
+        return f"next pass at {self.next_at}"

@@ -7,9 +7,11 @@ import pytest
 from django.utils import timezone
 from django_tasks import task_backends
 
+from comments.tasks import deliver_due
+
 
 class Queue:
-    """The tasks the code enqueued, run on demand: those due, or those due by ``at``."""
+    """The tasks the code enqueued, run on demand as a worker would."""
 
     def __init__(self, backend, capture):
         self.backend, self.capture = backend, capture
@@ -18,21 +20,36 @@ class Queue:
         return [result.task.name for result in self.backend.results]
 
     def run(self, *, later: timedelta = timedelta(0), limit: int = 100) -> list:
-        """Run every task due within ``later`` from now (tasks they enqueue too)."""
+        """Run every task due within ``later`` from now (tasks they enqueue too), then
+        one delivery pass. The next pass each pass queues is dropped: a worker runs one
+        every second, and here a test says when time passes (its rows' due times)."""
         done = []
         for _ in range(limit):
+            self._drop_passes()
             horizon = timezone.now() + later
             due = [
                 result for result in self.backend.results
                 if result.task.run_after is None or result.task.run_after <= horizon
             ]
             if not due:
+                done.append(self.run_pass())
                 return done
             result = due[0]
             self.backend.results.remove(result)
             with self.capture(execute=True):
                 done.append(result.task.call(*result.args, **result.kwargs))
         raise AssertionError(f"tasks still due after {limit}: {self.names()}")
+
+    def run_pass(self) -> str:
+        with self.capture(execute=True):
+            outcome = deliver_due.call()
+        self._drop_passes()
+        return outcome
+
+    def _drop_passes(self) -> None:
+        self.backend.results[:] = [
+            result for result in self.backend.results if result.task.name != deliver_due.name
+        ]
 
 
 @pytest.fixture

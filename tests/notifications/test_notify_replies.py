@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment, Notification
 from comments.moderation import comments_moderate
-from comments.tasks import deliver
+from comments.tasks import record_replies
 from tests.helpers import make_article, make_reader, moderate, post
 
 pytestmark = pytest.mark.django_db
@@ -102,18 +102,22 @@ def test_a_held_reply_sends_nothing_until_approved(
     assert [message.to for message in mail.outbox] == [["ada@example.com"]]
 
 
+@pytest.mark.parametrize("recorded", [False, True], ids=["before-the-pass", "after-the-pass"])
 def test_a_reply_removed_before_its_message_goes_is_never_sent(
-    tasks, django_capture_on_commit_callbacks
+    tasks, django_capture_on_commit_callbacks, recorded
 ):
     ada = make_reader("Ada", email="ada@example.com")
     parent = post(make_article(), author="", user=ada)
     with django_capture_on_commit_callbacks(execute=True):
         reply = post(parent.article, parent, author="Bob")
+    if recorded:
+        record_replies()
     moderate(reply, "remove")
     tasks.run()
 
     assert mail.outbox == []
-    assert Notification.objects.get().status == Notification.Status.SKIPPED
+    statuses = list(Notification.objects.values_list("status", flat=True))
+    assert statuses == ([Notification.Status.SKIPPED] if recorded else [])
 
 
 def test_readers_without_a_verified_address_or_who_turned_replies_off_get_nothing(
@@ -154,17 +158,10 @@ def test_an_approval_tells_its_author_only_if_they_chose_moderation_notices(
 
 
 @pytest.mark.parametrize(
-    ("queue", "queries", "callbacks"),
-    [
-        # A queue outside the database (django-tasks-rq's, or the tests' dummy): the
-        # task once the reply commits.
-        ("django_tasks.backends.dummy.DummyBackend", 2, 1),
-        # django-tasks-db: the task is a row of the reply's transaction.
-        ("django_tasks_db.DatabaseBackend", 3, 0),
-    ],
+    "queue", ["django_tasks.backends.dummy.DummyBackend", "django_tasks_db.DatabaseBackend"]
 )
-def test_telling_the_parents_author_costs_the_reply_its_row_and_its_task(
-    settings, django_capture_on_commit_callbacks, queue, queries, callbacks
+def test_telling_the_parents_author_costs_the_reply_no_query_and_no_task(
+    settings, django_capture_on_commit_callbacks, queue
 ):
     settings.TASKS = {"default": {"BACKEND": queue}}
     article = make_article()
@@ -177,32 +174,27 @@ def test_telling_the_parents_author_costs_the_reply_its_row_and_its_task(
             django_capture_on_commit_callbacks() as callbacks,
         ):
             post(article, parent, author="Bob")
-        return len(queries), len(callbacks)
+        return [query["sql"] for query in queries], len(callbacks)
 
     (told_queries, told_callbacks), (quiet_queries, quiet_callbacks) = cost(told), cost(quiet)
-    # Is the author told, and their row (and the task); when to send is the worker's decision.
-    assert told_queries == quiet_queries + queries
-    assert told_callbacks == quiet_callbacks + callbacks
+    # Whether the author is told, and when, is the worker's question: the reply carries it.
+    assert len(told_queries) == len(quiet_queries)
+    assert not any("notification" in sql or "django_tasks" in sql for sql in told_queries)
+    assert told_callbacks == quiet_callbacks
+    assert Comment.objects.filter(notice_pending=True).count() == 2
 
 
-def test_with_the_database_queue_the_delivery_commits_or_rolls_back_with_the_reply(
-    settings, django_capture_on_commit_callbacks
-):
+def test_the_replys_notice_commits_or_rolls_back_with_the_reply(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     article = make_article()
     told = post(article, author="", user=make_reader("Ada", email="ada@example.com"))
-    deliveries = DBTaskResult.objects.filter(task_path=deliver.module_path)
-
-    with django_capture_on_commit_callbacks() as callbacks:
-        post(article, told, author="Bob")
-    # Written in the reply's transaction: nothing is left for after the commit.
-    assert [task.args_kwargs["args"] for task in deliveries] == [
-        [f"user:{told.user_id}", told.tree_id]
-    ]
-    assert callbacks == []
 
     with pytest.raises(RuntimeError), transaction.atomic():
         post(article, told, author="Cy")
         raise RuntimeError("the reply's transaction fails after the post")
-    assert deliveries.count() == 1
-    assert Notification.objects.count() == 1
+    kept = post(article, told, author="Bob")
+
+    assert record_replies() == 1
+    assert list(Notification.objects.values_list("comment", flat=True)) == [kept.pk]
+    assert not Comment.objects.filter(notice_pending=True).exists()
+    assert not DBTaskResult.objects.exists()

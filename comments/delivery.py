@@ -1,0 +1,193 @@
+"""Mailing what is due, each recipient's rows on a thread in one message, exactly once.
+
+A pass claims the rows of up to ``CLAIM_PAIRS`` (recipient, thread) pairs in one
+committed transaction before it talks to the mail server, then sends their
+messages over one SMTP connection, marking each message's rows sent as soon as
+the server accepted it: a pass that runs again finds nothing left to send. A
+worker killed mid-pass leaves its claims; after ``NEWSROOM_NOTIFY_LEASE_SECONDS``
+a later pass takes those rows again, so a pass stops sending, and hands back
+what it did not send, once half the lease is gone. The one gap SMTP itself
+leaves (RFC 1047): a kill after the server's "250 OK" and before the rows are
+marked sends that message again.
+
+An SMTP error or timeout releases the message's rows, due again after a doubling
+delay, ``MAX_ATTEMPTS`` in all; after the last they are marked failed (the
+admin's Notifications list) and the failure is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import smtplib
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from comments import notify
+from comments.locks import Namespace, name_lock
+from comments.mail import notification_message
+from comments.models import Notification
+
+logger = logging.getLogger("newsroom.notifications")
+_Status = Notification.Status
+MAX_ATTEMPTS = 8
+# 5 s, then twice as long each time: the eighth attempt comes about 21 minutes on.
+FIRST_RETRY_SECONDS = 5
+# Pairs claimed in one transaction: their claims, windows and checks cost a few
+# queries together, where one pair alone cost eight.
+CLAIM_PAIRS = 50
+# Errors worth another attempt: the server refused, hung up or did not answer.
+TRANSIENT = (smtplib.SMTPException, OSError)
+
+Pair = tuple[str, int]
+
+
+class DeliveryFailed(Exception):
+    """A notification's last attempt failed: the pass fails too, for the admin's task list."""
+
+
+def deliver_due(*, limit: int) -> tuple[int, list[str]]:
+    """Send what is due, up to ``limit`` pairs: how many replies and notices went, and
+    the failures given up on."""
+    sent, failures, taken = 0, [], 0
+    connection = get_connection()
+    try:
+        while taken < limit and (pairs := due_pairs(min(CLAIM_PAIRS, limit - taken))):
+            taken += len(pairs)
+            batch_sent, batch_failures, finished = _send_claimed(pairs, connection)
+            sent, failures = sent + batch_sent, failures + batch_failures
+            if not finished:
+                break
+    finally:
+        connection.close()
+    return sent, failures
+
+
+def due_pairs(limit: int) -> list[Pair]:
+    """The (recipient, thread) pairs with rows due and no live claim on them."""
+    now = timezone.now()
+    return list(
+        Notification.objects.filter(status=_Status.PENDING, due_at__lte=now)
+        .filter(Q(claim="") | Q(claimed_at__lte=now - notify.lease()))
+        .order_by()
+        .values_list("recipient", "thread")
+        .distinct()[:limit]
+    )
+
+
+def _send_claimed(pairs: list[Pair], connection) -> tuple[int, list[str], bool]:
+    token, claimed_at = secrets.token_hex(16), timezone.now()
+    if not _claim(pairs, token, claimed_at):
+        return 0, [], True
+    rows = list(
+        Notification.objects.filter(claim=token, status=_Status.PENDING)
+        .select_related("comment__article", "comment__parent", "comment__user__profile")
+        .order_by("comment__created", "comment_id")
+    )
+    wanted = notify.still_wanted(rows)
+    addresses = notify.addresses(rows)
+    messages: dict[Pair, list[Notification]] = defaultdict(list)
+    for row in rows:
+        if row.pk in wanted and addresses.get(row.recipient):
+            messages[row.recipient, row.thread].append(row)
+    skipped = [row.pk for row in rows if row not in messages.get((row.recipient, row.thread), ())]
+    Notification.objects.filter(pk__in=skipped).update(status=_Status.SKIPPED, claim="")
+    sent, failures = 0, []
+    deadline = claimed_at + notify.lease() / 2
+    for (recipient, _thread), batch in messages.items():
+        if timezone.now() > deadline:
+            _release(token)
+            return sent, failures, False
+        ids = [row.pk for row in batch]
+        message = notification_message(to=addresses[recipient], recipient=recipient, rows=batch)
+        message.connection = connection
+        try:
+            message.send()
+        except TRANSIENT as error:
+            connection.close()
+            failure = _retry_or_fail(recipient, ids, batch, error)
+            failures += [failure] if failure else []
+            continue
+        Notification.objects.filter(pk__in=ids).update(status=_Status.SENT, sent_at=timezone.now())
+        sent += len(batch)
+    return sent, failures, True
+
+
+@transaction.atomic
+def _claim(pairs: list[Pair], token: str, now: datetime) -> int:
+    """Take the rows due for ``pairs``, but for the pairs a message went to less than
+    the window ago: their rows wait for its end. Committed before any sending; on
+    SQLite every post waits while this holds the write lock, so it reads a few
+    columns and writes by primary key."""
+    name_lock(Namespace.NOTIFY, *(f"{recipient} {thread}" for recipient, thread in pairs))
+    chosen, recipients = set(pairs), {recipient for recipient, _thread in pairs}
+    free = [
+        (pk, (recipient, thread), due_at, attempts)
+        for pk, recipient, thread, due_at, attempts in Notification.objects.filter(
+            Q(claim="") | Q(claimed_at__lte=now - notify.lease()),
+            recipient__in=recipients,
+            status=_Status.PENDING,
+        ).values_list("pk", "recipient", "thread", "due_at", "attempts")
+        if (recipient, thread) in chosen
+    ]
+    # Rows whose last attempt died with its worker: nothing will raise for them.
+    given_up = [pk for pk, _pair, _due, attempts in free if attempts >= MAX_ATTEMPTS]
+    if given_up:
+        Notification.objects.filter(pk__in=given_up).update(status=_Status.FAILED, claim="")
+        logger.error("%d notifications given up after %d attempts", len(given_up), MAX_ATTEMPTS)
+    ends = {
+        pair: last + notify.window()
+        for pair, last in notify.last_messages(recipients, now=now).items()
+        if pair in chosen and last + notify.window() > now
+    }
+    # Everything that comes within the window goes in one message at its end.
+    waiting = defaultdict(list)
+    for pk, pair, due_at, attempts in free:
+        if attempts < MAX_ATTEMPTS and pair in ends and due_at < ends[pair]:
+            waiting[ends[pair]].append(pk)
+    for end, pks in waiting.items():
+        Notification.objects.filter(pk__in=pks).update(due_at=end)
+    claimable = [
+        pk
+        for pk, pair, due_at, attempts in free
+        if attempts < MAX_ATTEMPTS and pair not in ends and due_at <= now
+    ]
+    return Notification.objects.filter(pk__in=claimable).update(
+        claim=token, claimed_at=now, attempts=F("attempts") + 1
+    )
+
+
+def _release(token: str) -> None:
+    """Hand back rows claimed and not sent: no attempt was made for them."""
+    Notification.objects.filter(claim=token, status=_Status.PENDING).update(
+        claim="", claimed_at=None, attempts=F("attempts") - 1
+    )
+
+
+def _retry_or_fail(recipient: str, ids: list[int], rows, error) -> str | None:
+    attempts = max(row.attempts for row in rows)
+    claimed = Notification.objects.filter(pk__in=ids)
+    message = f"{type(error).__name__}: {error}"[:2000]
+    if attempts >= MAX_ATTEMPTS:
+        claimed.update(status=_Status.FAILED, claim="", claimed_at=None, last_error=message)
+        logger.error(
+            "notification to %s failed after %d attempts, given up: %s",
+            recipient, attempts, message,
+        )
+        return f"{recipient}: {message}"
+    delay = timedelta(seconds=FIRST_RETRY_SECONDS * 2 ** (attempts - 1))
+    # Released, so the window does not count a message that never went, and not due
+    # before the retry, so no pass takes it early.
+    claimed.update(
+        claim="", claimed_at=None, last_error=message, due_at=timezone.now() + delay
+    )
+    logger.warning(
+        "notification to %s failed (attempt %d), retrying in %s: %s",
+        recipient, attempts, delay, message,
+    )
+    return None
