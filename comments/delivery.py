@@ -12,7 +12,8 @@ marked sends that message again.
 
 An SMTP error or timeout releases the message's rows, due again after a doubling
 delay, ``MAX_ATTEMPTS`` in all; after the last they are marked failed (the
-admin's Notifications list) and the failure is logged.
+admin's Notifications list) and the failure is logged. A message that cannot
+be made or addressed at all fails at once, alone: the rest of the batch goes.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import logging
 import secrets
 import smtplib
 from collections import defaultdict
+from contextlib import suppress
 from datetime import datetime, timedelta
 
 from django.core.mail import get_connection
@@ -51,7 +53,7 @@ class DeliveryFailed(Exception):
     """A notification's last attempt failed: the pass fails too, for the admin's task list."""
 
 
-def deliver_due(*, limit: int) -> tuple[int, list[str]]:
+def send_due(*, limit: int) -> tuple[int, list[str]]:
     """Send what is due, up to ``limit`` pairs: how many replies and notices went, and
     the failures given up on."""
     sent, failures, taken = 0, [], 0
@@ -95,27 +97,63 @@ def _send_claimed(pairs: list[Pair], connection) -> tuple[int, list[str], bool]:
     for row in rows:
         if row.pk in wanted and addresses.get(row.recipient):
             messages[row.recipient, row.thread].append(row)
-    skipped = [row.pk for row in rows if row not in messages.get((row.recipient, row.thread), ())]
-    Notification.objects.filter(pk__in=skipped).update(status=_Status.SKIPPED, claim="")
-    sent, failures = 0, []
+    kept = {row.pk for batch in messages.values() for row in batch}
+    Notification.objects.filter(pk__in=[row.pk for row in rows if row.pk not in kept]).update(
+        status=_Status.SKIPPED, claim=""
+    )
+    sent, failures, finished = 0, [], False
     deadline = claimed_at + notify.lease() / 2
-    for (recipient, _thread), batch in messages.items():
-        if timezone.now() > deadline:
+    try:
+        for (recipient, _thread), batch in messages.items():
+            if timezone.now() > deadline:
+                break
+            mine = Notification.objects.filter(pk__in=[row.pk for row in batch], claim=token)
+            try:
+                _send(
+                    notification_message(to=addresses[recipient], recipient=recipient, rows=batch),
+                    connection,
+                )
+            except TRANSIENT as error:
+                with suppress(*TRANSIENT):
+                    connection.close()
+                failures += _retry_or_fail(recipient, mine, batch, error)
+                continue
+            except Exception as error:
+                # Not the server: a message that cannot be made or addressed fails
+                # alone, and at once, instead of holding up the rest of the batch.
+                logger.exception("notification to %s could not be sent", recipient)
+                mine.update(status=_Status.FAILED, claim="", last_error=_describe(error))
+                failures.append(f"{recipient}: {_describe(error)}")
+                continue
+            mine.update(status=_Status.SENT, sent_at=timezone.now())
+            sent += len(batch)
+        else:
+            finished = True
+    finally:
+        if not finished:
+            # What this pass claimed and did not try, for another pass to send.
             _release(token)
-            return sent, failures, False
-        ids = [row.pk for row in batch]
-        message = notification_message(to=addresses[recipient], recipient=recipient, rows=batch)
-        message.connection = connection
-        try:
-            message.send()
-        except TRANSIENT as error:
+    return sent, failures, finished
+
+
+def _send(message, connection) -> None:
+    """Send over ``connection``, opened here: a connection ``send()`` opens, it closes
+    again. A server that dropped the open connection gets the message on a new one."""
+    reused = not connection.open()
+    message.connection = connection
+    try:
+        message.send()
+    except smtplib.SMTPServerDisconnected:
+        if not reused:
+            raise
+        with suppress(*TRANSIENT):
             connection.close()
-            failure = _retry_or_fail(recipient, ids, batch, error)
-            failures += [failure] if failure else []
-            continue
-        Notification.objects.filter(pk__in=ids).update(status=_Status.SENT, sent_at=timezone.now())
-        sent += len(batch)
-    return sent, failures, True
+        connection.open()
+        message.send()
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
 
 
 @transaction.atomic
@@ -142,7 +180,7 @@ def _claim(pairs: list[Pair], token: str, now: datetime) -> int:
         logger.error("%d notifications given up after %d attempts", len(given_up), MAX_ATTEMPTS)
     ends = {
         pair: last + notify.window()
-        for pair, last in notify.last_messages(recipients, now=now).items()
+        for pair, last in notify.last_messages(recipients, {t for _r, t in pairs}, now=now).items()
         if pair in chosen and last + notify.window() > now
     }
     # Everything that comes within the window goes in one message at its end.
@@ -169,25 +207,24 @@ def _release(token: str) -> None:
     )
 
 
-def _retry_or_fail(recipient: str, ids: list[int], rows, error) -> str | None:
+def _retry_or_fail(recipient: str, mine, rows, error) -> list[str]:
+    """Release ``mine`` (one message's rows, still claimed by this pass) for a later
+    attempt, or mark them failed after the last; the failures given up on."""
     attempts = max(row.attempts for row in rows)
-    claimed = Notification.objects.filter(pk__in=ids)
-    message = f"{type(error).__name__}: {error}"[:2000]
+    message = _describe(error)
     if attempts >= MAX_ATTEMPTS:
-        claimed.update(status=_Status.FAILED, claim="", claimed_at=None, last_error=message)
+        mine.update(status=_Status.FAILED, claim="", claimed_at=None, last_error=message)
         logger.error(
             "notification to %s failed after %d attempts, given up: %s",
             recipient, attempts, message,
         )
-        return f"{recipient}: {message}"
+        return [f"{recipient}: {message}"]
     delay = timedelta(seconds=FIRST_RETRY_SECONDS * 2 ** (attempts - 1))
     # Released, so the window does not count a message that never went, and not due
     # before the retry, so no pass takes it early.
-    claimed.update(
-        claim="", claimed_at=None, last_error=message, due_at=timezone.now() + delay
-    )
+    mine.update(claim="", claimed_at=None, last_error=message, due_at=timezone.now() + delay)
     logger.warning(
         "notification to %s failed (attempt %d), retrying in %s: %s",
         recipient, attempts, delay, message,
     )
-    return None
+    return []

@@ -160,12 +160,17 @@ def store(notifications: list[Notification]) -> None:
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
 
 
-def last_messages(recipients: set[str], *, now: datetime) -> dict[tuple[str, int], datetime]:
-    """When the last message to each of ``recipients`` on each thread went, or is going
-    (a live claim); pairs never mailed are missing."""
+def last_messages(
+    recipients: set[str], threads: set[int], *, now: datetime
+) -> dict[tuple[str, int], datetime]:
+    """When the last message to each of ``recipients`` on each of ``threads`` went, or
+    is going (a live claim), if within the window; pairs not mailed since are missing."""
+    since = now - max(window(), lease())
     return {
         (recipient, thread): last
-        for recipient, thread, last in Notification.objects.filter(recipient__in=recipients)
+        for recipient, thread, last in Notification.objects.filter(
+            recipient__in=recipients, thread__in=threads, claimed_at__gt=since
+        )
         .filter(Q(status=_Status.SENT) | Q(status=_Status.PENDING, claimed_at__gt=now - lease()))
         .order_by()
         .values("recipient", "thread")

@@ -37,14 +37,19 @@ PASS_PAIRS = 500
 RECORD_BATCH = 1000
 # A pass that went well is of no interest after this; failed ones stay for the admin.
 KEEP_PASS_RESULTS = timedelta(hours=1)
+# A next pass this late means the chain broke (restart_overdue_passes).
+OVERDUE = timedelta(minutes=1)
 
 
-@task()
+# Below the other tasks: a queued pass is due at once and would otherwise come first
+# (django-tasks-db takes the earliest run_after), holding back guests' confirmation
+# links and moderation's records behind a backlog of mail.
+@task(priority=-10)
 def deliver_due() -> str:
     """The delivery pass: record what new replies owe, then mail everything due."""
     _queue_next_pass(timezone.now())
     recorded = record_replies()
-    sent, failures = delivery.deliver_due(limit=PASS_PAIRS)
+    sent, failures = delivery.send_due(limit=PASS_PAIRS)
     if failures:
         # After the others went: one dead address does not hold up the rest.
         raise delivery.DeliveryFailed("; ".join(failures))
@@ -57,30 +62,49 @@ def start_passes() -> None:
     deliver_due.enqueue()
 
 
+def restart_overdue_passes() -> bool:
+    """Queue a pass if the next one is long overdue: the chain broke in a running
+    worker (a pass that could not queue the next, a queued pass deleted or lost).
+    A worker only busy with a long pass meanwhile gets one pass more, which merges."""
+    now = timezone.now()
+    with transaction.atomic():
+        name_lock(Namespace.NOTIFY, "pass")
+        state, _created = DeliveryPass.objects.get_or_create(pk=1)
+        if state.next_at is not None and state.next_at > now - OVERDUE:
+            return False
+        state.next_at = now
+        state.save(update_fields=["next_at"])
+        notify.enqueue_with_commit(deliver_due)
+    logger.warning("the notification passes had stopped; started them again")
+    return True
+
+
 def record_replies() -> int:
     """Record the notifications the replies flagged since the last pass owe, and clear
     their flags. Who is owed what is read first; the write transaction only stores
     it, since on SQLite it holds the one write lock every reader's post waits for.
     On PostgreSQL a reply row a post still holds (its thread shifting) is skipped
-    for the next pass, so a pass never waits for a post, nor deadlocks with one."""
-    recorded = 0
+    for the next pass, so a pass never waits for a post, nor deadlocks with one; the
+    lock is FOR NO KEY UPDATE, which lets rows referring to the reply be written."""
+    recorded, after = 0, 0
     while replies := list(
-        Comment.objects.filter(notice_pending=True).select_related("parent").order_by("pk")[
-            :RECORD_BATCH
-        ]
+        Comment.objects.filter(notice_pending=True, pk__gt=after)
+        .select_related("parent")
+        .order_by("pk")[:RECORD_BATCH]
     ):
+        after = replies[-1].pk
         rows = notify.owed([reply for reply in replies if reply.status == Comment.Status.PUBLISHED])
         with transaction.atomic():
-            taken = set(
+            taken = dict(
                 Comment.objects.filter(pk__in=[reply.pk for reply in replies], notice_pending=True)
-                .select_for_update(skip_locked=True)
-                .values_list("pk", flat=True)
+                .select_for_update(skip_locked=True, no_key=True)
+                .values_list("pk", "status")
             )
-            notify.store([row for row in rows if row.comment_id in taken])
+            # Held or removed since it was read: approving or restoring it tells them.
+            kept = [row for row in rows if taken.get(row.comment_id) == Comment.Status.PUBLISHED]
+            notify.store(kept)
             Comment.objects.filter(pk__in=taken).update(notice_pending=False)
-        recorded += sum(row.comment_id in taken for row in rows)
-        if len(replies) < RECORD_BATCH:
-            break
+        recorded += len(kept)
     return recorded
 
 
@@ -88,9 +112,11 @@ def _queue_next_pass(now: datetime) -> None:
     with transaction.atomic():
         name_lock(Namespace.NOTIFY, "pass")
         state, _created = DeliveryPass.objects.get_or_create(pk=1)
-        if state.next_at is not None and state.next_at > now:
+        every = timedelta(seconds=settings.NEWSROOM_NOTIFY_PASS_SECONDS)
+        # Queued, unless by a chain from before the interval was shortened.
+        if state.next_at is not None and now < state.next_at <= now + every:
             return
-        state.next_at = now + timedelta(seconds=settings.NEWSROOM_NOTIFY_PASS_SECONDS)
+        state.next_at = now + every
         prune = isinstance(deliver_due.get_backend(), DatabaseBackend) and (
             state.pruned_at is None or state.pruned_at < now - KEEP_PASS_RESULTS
         )

@@ -283,7 +283,7 @@ NEWSROOM_PURGE_URL = os.environ.get("NEWSROOM_PURGE_URL", "").strip().rstrip("/"
 NEWSROOM_NOTIFY_MINUTES = env_float("NEWSROOM_NOTIFY_MINUTES", 10)
 # How long a worker's claim on the messages it is sending holds before another may
 # send them in its place (a worker killed mid-send leaves it behind); a pass stops
-# sending at half of it, so keep it well above EMAIL_TIMEOUT.
+# sending at half of it, so keep it several times EMAIL_TIMEOUT.
 NEWSROOM_NOTIFY_LEASE_SECONDS = env_int("NEWSROOM_NOTIFY_LEASE_SECONDS", 120)
 # How often the worker looks for replies to tell and messages due (comments.tasks):
 # the longest a first reply's message waits.

@@ -21,6 +21,8 @@ class Mailbox:
         self.url = f"smtp://127.0.0.1:{self.port}"
         self.messages: list[EmailMessage] = []
         self.recipients_started = 0
+        # The client end of each connection a message came over.
+        self.peers: set[tuple] = set()
         # Seconds each RCPT waits before it is answered: the sender is mid-message,
         # before it has handed over any text the server could keep.
         self.rcpt_delay = 0.0
@@ -39,6 +41,7 @@ class Mailbox:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._lock:
             self.messages.append(message)
+            self.peers.add(tuple(session.peer))
         return "250 Message accepted for delivery"
 
     def start(self) -> None:

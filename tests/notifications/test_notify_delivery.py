@@ -14,6 +14,7 @@ from comments import delivery
 from comments.models import Notification
 from comments.tasks import record_replies
 from tests.helpers import make_article, make_reader, post
+from tests.notifications.mailbox import Mailbox
 
 pytestmark = pytest.mark.django_db
 S = Notification.Status
@@ -69,7 +70,7 @@ def test_running_a_delivery_again_sends_nothing_twice(
     _reply(parent, django_capture_on_commit_callbacks, "Once.")
     tasks.run()
 
-    assert delivery.deliver_due(limit=10) == (0, [])
+    assert delivery.send_due(limit=10) == (0, [])
     _time_passes(timedelta(hours=1))
     tasks.run()
 
@@ -91,6 +92,72 @@ def test_a_claim_left_by_a_killed_worker_is_sent_by_a_pass_after_the_lease(
 
     assert len(mail.outbox) == 1
     assert Notification.objects.get().status == S.SENT
+
+
+def test_a_pass_mails_everyone_due_over_one_smtp_connection(tasks, settings):
+    article = make_article()
+    readers = [make_reader(name, email=f"{name}@example.com") for name in ("ada", "ben", "cy")]
+    for reader in readers:
+        post(article, post(article, author="", user=reader), author="Bob")
+    mailbox = Mailbox()
+    mailbox.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", mailbox.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    try:
+        tasks.run()
+    finally:
+        mailbox.stop()
+
+    assert sorted(mailbox.per_recipient()) == [f"{n}@example.com" for n in ("ada", "ben", "cy")]
+    assert len(mailbox.peers) == 1
+
+
+def test_one_reader_on_two_threads_gets_a_message_for_each(tasks):
+    ada = make_reader("Ada", email="ada@example.com")
+    article = make_article()
+    for _ in range(2):
+        post(article, post(article, author="", user=ada), author="Bob")
+    tasks.run()
+    assert [m.to for m in mail.outbox] == [["ada@example.com"], ["ada@example.com"]]
+
+
+def test_a_message_that_cannot_be_made_fails_alone_and_the_others_go(tasks, monkeypatch, caplog):
+    article = make_article()
+    for name in ("ada", "ben"):
+        post(article, post(article, author="", user=make_reader(name, email=f"{name}@x.example")))
+    made = delivery.notification_message
+
+    def broken_for_ada(*, to, **kwargs):
+        if to == "ada@x.example":
+            raise ValueError("a template the translators broke")
+        return made(to=to, **kwargs)
+
+    monkeypatch.setattr(delivery, "notification_message", broken_for_ada)
+    with pytest.raises(delivery.DeliveryFailed, match="ValueError"):
+        tasks.run()
+
+    assert [m.to for m in mail.outbox] == [["ben@x.example"]]
+    failed = Notification.objects.get(status=S.FAILED)
+    assert (failed.recipient, failed.claim) == (f"user:{failed.user_id}", "")
+    assert "a template the translators broke" in failed.last_error
+    assert "could not be sent" in caplog.text
+
+
+def test_rows_whose_last_attempt_died_with_its_worker_are_given_up(
+    parent, tasks, django_capture_on_commit_callbacks, caplog
+):
+    _reply(parent, django_capture_on_commit_callbacks, "Cursed.")
+    record_replies()
+    Notification.objects.update(
+        claim="dead",
+        claimed_at=timezone.now() - timedelta(seconds=121),
+        attempts=delivery.MAX_ATTEMPTS,
+    )
+    tasks.run()
+    assert Notification.objects.get().status == S.FAILED
+    assert mail.outbox == []
+    assert "given up after 8 attempts" in caplog.text
 
 
 class _Refusing(BaseEmailBackend):

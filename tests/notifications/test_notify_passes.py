@@ -7,13 +7,13 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from comments import tasks as notification_tasks
-from comments.models import Notification
+from comments.models import DeliveryPass, Notification
 from tests.helpers import make_article, make_reader, post
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,24 @@ def test_the_passes_two_workers_start_merge_into_one_chain(tasks):
             result.task.call()
 
     assert len(_passes(tasks)) == 1
+
+
+def test_a_chain_from_before_the_interval_was_shortened_gives_way(tasks):
+    DeliveryPass.objects.create(pk=1, next_at=timezone.now() + timedelta(hours=1))
+    tasks.run_pass()
+    assert DeliveryPass.objects.get().next_at < timezone.now() + timedelta(seconds=2)
+
+
+def test_a_worker_restarts_passes_that_stopped_and_leaves_running_ones_be(tasks):
+    DeliveryPass.objects.create(pk=1, next_at=timezone.now() - timedelta(minutes=5))
+    with tasks.capture(execute=True):
+        assert notification_tasks.restart_overdue_passes()
+        assert not notification_tasks.restart_overdue_passes()
+    assert len(_passes(tasks)) == 1
+
+
+def test_the_worker_command_is_the_one_that_starts_the_passes():
+    assert get_commands()["db_worker"] == "comments"
 
 
 def test_a_pass_out_of_half_its_lease_hands_back_what_it_did_not_send(tasks, settings):

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
+from comments import notify
 from comments.models import Comment, Notification
 from comments.moderation import comments_moderate
 from comments.tasks import record_replies
@@ -118,6 +119,31 @@ def test_a_reply_removed_before_its_message_goes_is_never_sent(
     assert mail.outbox == []
     statuses = list(Notification.objects.values_list("status", flat=True))
     assert statuses == ([Notification.Status.SKIPPED] if recorded else [])
+
+
+def test_a_reply_removed_while_its_pass_reads_it_is_told_when_restored_not_before(
+    tasks, django_capture_on_commit_callbacks, monkeypatch
+):
+    ada = make_reader("Ada", email="ada@example.com")
+    parent = post(make_article(), author="", user=ada)
+    reply = post(parent.article, parent, author="Bob")
+    owed = notify.owed
+
+    def removed_meanwhile(comments, **kwargs):
+        rows = owed(comments, **kwargs)
+        moderate(reply, "remove")
+        return rows
+
+    monkeypatch.setattr(notify, "owed", removed_meanwhile)
+    tasks.run()
+    monkeypatch.undo()
+    assert (Notification.objects.count(), mail.outbox) == (0, [])
+    assert not Comment.objects.filter(notice_pending=True).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate(reply, "restore")
+    tasks.run()
+    assert [message.to for message in mail.outbox] == [["ada@example.com"]]
 
 
 def test_readers_without_a_verified_address_or_who_turned_replies_off_get_nothing(

@@ -1,18 +1,41 @@
-"""django-tasks-db's ``db_worker``, which first queues a delivery pass.
+"""django-tasks-db's ``db_worker``, which also keeps the delivery passes going.
 
-The passes that mail notifications queue each other (``comments.tasks``); a
-worker killed between taking a pass and queueing the next would end the chain,
-so every worker that starts queues one. The command keeps its name, so every
-way of running the worker (``make run``, systemd, by hand) starts them, and
-nothing else of the library's command changes.
+The passes that mail notifications queue each other (``comments.tasks``). A
+worker killed between taking a pass and queueing the next ends the chain, so
+every worker that starts queues one; a chain that breaks while the worker runs
+(a pass that could not queue the next, a queued pass deleted) is restarted by a
+watchdog thread here. The command keeps its name, so every way of running the
+worker (``make run``, systemd, by hand) does both, and nothing else of the
+library's command changes: django-tasks-db has no hook for either.
 """
 
+import logging
+import threading
+
+from django.db import DatabaseError, connection
 from django_tasks_db.management.commands import db_worker
 
-from comments.tasks import start_passes
+from comments.tasks import OVERDUE, restart_overdue_passes, start_passes
+
+logger = logging.getLogger("newsroom.notifications")
+
+
+def _watch(stop: threading.Event) -> None:
+    while not stop.wait(OVERDUE.total_seconds() / 2):
+        try:
+            restart_overdue_passes()
+        except DatabaseError:
+            logger.exception("could not check the notification passes; trying again")
+        finally:
+            connection.close()
 
 
 class Command(db_worker.Command):
     def handle(self, *args, **options):
         start_passes()
-        super().handle(*args, **options)
+        stop = threading.Event()
+        threading.Thread(target=_watch, args=(stop,), name="passes", daemon=True).start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            stop.set()
