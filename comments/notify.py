@@ -17,6 +17,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 
@@ -163,8 +164,9 @@ def store(notifications: list[Notification]) -> None:
 def last_messages(
     recipients: set[str], threads: set[int], *, now: datetime
 ) -> dict[tuple[str, int], datetime]:
-    """When the last message to each of ``recipients`` on each of ``threads`` went, or
-    is going (a live claim), if within the window; pairs not mailed since are missing."""
+    """When the last message to each of ``recipients`` on each of ``threads`` went (the
+    server took it), or is going (a live claim), if within the window; pairs not
+    mailed since are missing."""
     since = now - max(window(), lease())
     return {
         (recipient, thread): last
@@ -174,7 +176,7 @@ def last_messages(
         .filter(Q(status=_Status.SENT) | Q(status=_Status.PENDING, claimed_at__gt=now - lease()))
         .order_by()
         .values("recipient", "thread")
-        .annotate(last=Max("claimed_at"))
+        .annotate(last=Max(Coalesce("sent_at", "claimed_at")))
         .values_list("recipient", "thread", "last")
     }
 

@@ -52,8 +52,9 @@ def test_replies_within_the_window_wait_for_its_end_and_come_together(
     # Both wait for the end of the window, and passes until then leave them be.
     waiting = Notification.objects.filter(status=S.PENDING)
     assert waiting.count() == 2
+    # The window runs from when the server took the first message.
     assert {row.due_at for row in waiting} == {
-        Notification.objects.get(status=S.SENT).claimed_at + timedelta(minutes=10)
+        Notification.objects.get(status=S.SENT).sent_at + timedelta(minutes=10)
     }
 
     _time_passes(timedelta(minutes=11))
