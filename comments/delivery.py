@@ -74,12 +74,16 @@ def due_pairs(limit: int) -> list[Pair]:
     """The (recipient, thread) pairs with rows due and no live claim on them."""
     now = timezone.now()
     return list(
-        Notification.objects.filter(status=_Status.PENDING, due_at__lte=now)
-        .filter(Q(claim="") | Q(claimed_at__lte=now - notify.lease()))
+        Notification.objects.filter(_free(now), status=_Status.PENDING, due_at__lte=now)
         .order_by()
         .values_list("recipient", "thread")
         .distinct()[:limit]
     )
+
+
+def _free(now: datetime) -> Q:
+    """Rows no pass holds: never claimed, released, or their claim's lease is over."""
+    return Q(claim="") | Q(claimed_at__lte=now - notify.lease())
 
 
 def _send_claimed(pairs: list[Pair], connection) -> tuple[int, list[str], bool]:
@@ -167,7 +171,7 @@ def _claim(pairs: list[Pair], token: str, now: datetime) -> int:
     free = [
         (pk, (recipient, thread), due_at, attempts)
         for pk, recipient, thread, due_at, attempts in Notification.objects.filter(
-            Q(claim="") | Q(claimed_at__lte=now - notify.lease()),
+            _free(now),
             recipient__in=recipients,
             status=_Status.PENDING,
         ).values_list("pk", "recipient", "thread", "due_at", "attempts")

@@ -16,6 +16,8 @@ already queued queues none, so however many chains there were, one goes on.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -67,9 +69,7 @@ def restart_overdue_passes() -> bool:
     worker (a pass that could not queue the next, a queued pass deleted or lost).
     A worker only busy with a long pass meanwhile gets one pass more, which merges."""
     now = timezone.now()
-    with transaction.atomic():
-        name_lock(Namespace.NOTIFY, "pass")
-        state, _created = DeliveryPass.objects.get_or_create(pk=1)
+    with _pass_state() as state:
         if state.next_at is not None and state.next_at > now - OVERDUE:
             return False
         state.next_at = now
@@ -108,10 +108,16 @@ def record_replies() -> int:
     return recorded
 
 
-def _queue_next_pass(now: datetime) -> None:
+@contextmanager
+def _pass_state() -> Iterator[DeliveryPass]:
+    """The one ``DeliveryPass`` row, under the lock every writer of it takes, until commit."""
     with transaction.atomic():
         name_lock(Namespace.NOTIFY, "pass")
-        state, _created = DeliveryPass.objects.get_or_create(pk=1)
+        yield DeliveryPass.objects.get_or_create(pk=1)[0]
+
+
+def _queue_next_pass(now: datetime) -> None:
+    with _pass_state() as state:
         every = timedelta(seconds=settings.NEWSROOM_NOTIFY_PASS_SECONDS)
         # Queued, unless by a chain from before the interval was shortened.
         if state.next_at is not None and now < state.next_at <= now + every:
