@@ -114,7 +114,9 @@ def _mail_server(port: int, count, ready, done) -> None:
 def notification_worker(root: Path, env: dict, log: Path) -> Iterator[Synchronized]:
     """A ``db_worker`` mailing an SMTP sink on 127.0.0.1, run as ``make run``'s
     bin/serve runs one beside gunicorn (under nice), for as long as the replies are
-    posted. Yields the count of messages the mail server accepted (its ``value``)."""
+    posted. Yields once the worker runs (the replies are measured beside a worker,
+    not one loading Django) the count of messages the mail server accepted (its
+    ``value``)."""
     port = free_port()
     count, ready, done = (
         multiprocessing.Value("i", 0),
@@ -135,6 +137,7 @@ def notification_worker(root: Path, env: dict, log: Path) -> Iterator[Synchroniz
                 stderr=subprocess.STDOUT,
             )
         try:
+            _started(worker, log)
             yield count
         finally:
             stop(worker, timeout=15)
@@ -143,3 +146,12 @@ def notification_worker(root: Path, env: dict, log: Path) -> Iterator[Synchroniz
         server.join(15)
         if server.is_alive():
             server.kill()
+
+
+def _started(worker: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+    """Wait for django-tasks-db's "Starting worker" line in ``log``."""
+    deadline = time.monotonic() + seconds
+    while "Starting worker" not in log.read_text():
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"the notification worker did not start:\n{log.read_text()[-2000:]}")
+        time.sleep(0.1)

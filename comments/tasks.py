@@ -1,22 +1,33 @@
 """The tasks a worker (``manage.py db_worker``) runs for notifications, never a request.
 
-Replies are told by a delivery pass, not by a task each: django-tasks-db claims
+Replies are told by delivery passes, not by a task each: django-tasks-db claims
 every task in an exclusive transaction and writes its result in another, and one
 task per reply cost every reader's post, told or not, more than the mail did
-(bench/README.md, issue 17). A pass runs about every ``NEWSROOM_NOTIFY_PASS_SECONDS``
-whatever the traffic: it records what the replies posted since the last one owe
-(``Comment.notice_pending``), then mails what is due (``comments.delivery``).
+(bench/README.md, issue 17). A pass runs rounds every ``NEWSROOM_NOTIFY_PASS_SECONDS``
+whatever the traffic: each records what the replies posted since the last owe
+(``comments.recording``), then mails what is due (``comments.delivery``).
 
-Each pass queues the next before it does anything else, so a worker killed
-mid-pass leaves the next one queued. Every worker start queues one more
-(``comments/management/commands/db_worker.py``), and a pass that finds the next
-already queued queues none, so however many chains there were, one goes on.
+On django-tasks-db one pass goes on for ``PASS_LENGTH``, since each task costs
+that queue three writes (its claim, its result, the worker's next poll) on the
+database the replies are written to: on SQLite, to the one writer every post
+waits for. A pass ends early when another task is waiting, or the worker is
+asked to stop, and a round that finds nothing to do writes nothing. With any
+other queue a pass is one round.
+
+Each pass queues the next before it does anything else, due when its rounds
+end, so a worker killed mid-pass leaves the next one queued. Every worker start
+queues one more (``comments/management/commands/db_worker.py``), and a pass that
+finds another queued by then is the one still running its rounds: it runs one
+round and queues none, so however many chains there were, one goes on.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
@@ -31,12 +42,13 @@ from comments import delivery, notify
 from comments.locks import Namespace, name_lock
 from comments.mail import guest_confirmation_message
 from comments.models import Comment, DeliveryPass
+from comments.recording import Recorder
 
 logger = logging.getLogger("newsroom.notifications")
-# (recipient, thread) pairs one pass mails at most; the rest wait for the next.
+# (recipient, thread) pairs one round mails at most; the rest wait for the next.
 PASS_PAIRS = 500
-# Replies one transaction of a pass records.
-RECORD_BATCH = 1000
+# How long one pass on django-tasks-db goes on (see above).
+PASS_LENGTH = timedelta(seconds=30)
 # A pass that went well is of no interest after this; failed ones stay for the admin.
 KEEP_PASS_RESULTS = timedelta(hours=1)
 # A next pass this late means the chain broke (restart_overdue_passes).
@@ -48,10 +60,24 @@ OVERDUE = timedelta(minutes=1)
 # links and moderation's records behind a backlog of mail.
 @task(priority=-10)
 def deliver_due() -> str:
-    """The delivery pass: record what new replies owe, then mail everything due."""
-    _queue_next_pass(timezone.now())
-    recorded = record_replies()
-    sent, failures = delivery.send_due(limit=PASS_PAIRS)
+    """The delivery pass: rounds of recording what new replies owe and mailing
+    everything due, until its time is up."""
+    started, every = timezone.now(), _every()
+    ends = started + (PASS_LENGTH if _on_database_queue() else timedelta(0))
+    rounds = _queue_next_pass(started, ends + every)
+    recorder, recorded, sent, failures = Recorder(), 0, 0, []
+    with _stop_requested() as stopping:
+        while True:
+            recorded += recorder.round()
+            round_sent, round_failures = delivery.send_due(limit=PASS_PAIRS)
+            sent, failures = sent + round_sent, failures + round_failures
+            if not rounds or timezone.now() + every > ends or stopping():
+                break
+            if _others_waiting():
+                _bring_next_pass_forward()
+                break
+            time.sleep(every.total_seconds())
+    recorder.finish()
     if failures:
         # After the others went: one dead address does not hold up the rest.
         raise delivery.DeliveryFailed("; ".join(failures))
@@ -60,8 +86,9 @@ def deliver_due() -> str:
 
 def start_passes() -> None:
     """Queue a pass now: a worker starting may find the chain broken (its last worker
-    was killed between taking a pass and queueing the next)."""
-    deliver_due.enqueue()
+    was killed mid-pass, its next pass due only when that one's rounds would end)."""
+    with _pass_state() as state:
+        _start(state, timezone.now())
 
 
 def restart_overdue_passes() -> bool:
@@ -72,40 +99,74 @@ def restart_overdue_passes() -> bool:
     with _pass_state() as state:
         if state.next_at is not None and state.next_at > now - OVERDUE:
             return False
-        state.next_at = now
-        state.save(update_fields=["next_at"])
-        notify.enqueue_with_commit(deliver_due)
+        _start(state, now)
     logger.warning("the notification passes had stopped; started them again")
     return True
 
 
-def record_replies() -> int:
-    """Record the notifications the replies flagged since the last pass owe, and clear
-    their flags. Who is owed what is read first; the write transaction only stores
-    it, since on SQLite it holds the one write lock every reader's post waits for.
-    On PostgreSQL a reply row a post still holds (its thread shifting) is skipped
-    for the next pass, so a pass never waits for a post, nor deadlocks with one; the
-    lock is FOR NO KEY UPDATE, which lets rows referring to the reply be written."""
-    recorded, after = 0, 0
-    while replies := list(
-        Comment.objects.filter(notice_pending=True, pk__gt=after)
-        .select_related("parent")
-        .order_by("pk")[:RECORD_BATCH]
-    ):
-        after = replies[-1].pk
-        rows = notify.owed([reply for reply in replies if reply.status == Comment.Status.PUBLISHED])
-        with transaction.atomic():
-            taken = dict(
-                Comment.objects.filter(pk__in=[reply.pk for reply in replies], notice_pending=True)
-                .select_for_update(skip_locked=True, no_key=True)
-                .values_list("pk", "status")
-            )
-            # Held or removed since it was read: approving or restoring it tells them.
-            kept = [row for row in rows if taken.get(row.comment_id) == Comment.Status.PUBLISHED]
-            notify.store(kept)
-            Comment.objects.filter(pk__in=taken).update(notice_pending=False)
-        recorded += len(kept)
-    return recorded
+def _start(state: DeliveryPass, now: datetime) -> None:
+    # Due now, so the pass that comes runs its rounds; one still running its own
+    # then queues none after them, and the chain is this one.
+    state.next_at = now
+    state.save(update_fields=["next_at"])
+    notify.enqueue_with_commit(deliver_due)
+
+
+def _bring_next_pass_forward() -> None:
+    """Make the queued next pass due now, which still comes after the tasks waiting
+    (it is below them), not when this pass's rounds would have ended."""
+    now = timezone.now()
+    with _pass_state() as state:
+        state.next_at = now
+        state.save(update_fields=["next_at"])
+        DBTaskResult.objects.filter(
+            task_path=deliver_due.module_path, status=TaskResultStatus.READY, run_after__gt=now
+        ).update(run_after=now)
+
+
+def _every() -> timedelta:
+    return timedelta(seconds=settings.NEWSROOM_NOTIFY_PASS_SECONDS)
+
+
+def _on_database_queue() -> bool:
+    return isinstance(deliver_due.get_backend(), DatabaseBackend)
+
+
+def _others_waiting() -> bool:
+    """Whether other tasks wait for the worker running this pass (its queue's)."""
+    return (
+        DBTaskResult.objects.ready()
+        .filter(backend_name=deliver_due.backend, queue_name=deliver_due.queue_name)
+        .exclude(task_path=deliver_due.module_path)
+        .exists()
+    )
+
+
+@contextmanager
+def _stop_requested() -> Iterator[Callable[[], bool]]:
+    """Whether the worker was asked to stop (SIGINT, SIGTERM) while the pass runs, so
+    it stops within a round, as a worker between tasks stops at once. The worker's
+    own handlers still run: django-tasks-db has no hook for its shutdown. Handlers
+    are set in the main thread only, which is where a worker runs its tasks."""
+    asked: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    # Those the process would die of are not wrapped: it still does.
+    handlers = {signum: handler for signum, handler in handlers.items() if callable(handler)}
+
+    def ask(signum, frame):
+        asked.append(signum)
+        handlers[signum](signum, frame)
+
+    for signum in handlers:
+        signal.signal(signum, ask)
+    try:
+        yield lambda: bool(asked)
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
 
 
 @contextmanager
@@ -116,28 +177,31 @@ def _pass_state() -> Iterator[DeliveryPass]:
         yield DeliveryPass.objects.get_or_create(pk=1)[0]
 
 
-def _queue_next_pass(now: datetime) -> None:
+def _queue_next_pass(now: datetime, wanted: datetime) -> bool:
+    """Queue the pass after this one, due at ``wanted``, unless one is queued by then
+    already: a pass still running its rounds queued it. Returns whether this pass runs
+    rounds of its own, and not only one beside that pass's."""
     with _pass_state() as state:
-        every = timedelta(seconds=settings.NEWSROOM_NOTIFY_PASS_SECONDS)
         # Queued, unless by a chain from before the interval was shortened.
-        if state.next_at is not None and now < state.next_at <= now + every:
-            return
-        state.next_at = now + every
-        prune = isinstance(deliver_due.get_backend(), DatabaseBackend) and (
+        if state.next_at is not None and now < state.next_at <= wanted:
+            return False
+        state.next_at = wanted
+        prune = _on_database_queue() and (
             state.pruned_at is None or state.pruned_at < now - KEEP_PASS_RESULTS
         )
         if prune:
             state.pruned_at = now
         state.save()
-        notify.enqueue_with_commit(deliver_due, run_after=state.next_at)
+        notify.enqueue_with_commit(deliver_due, run_after=wanted)
     if prune:
         _prune_pass_results(now)
+    return True
 
 
 def _prune_pass_results(now: datetime) -> None:
     """django-tasks-db keeps each task's result until ``prune_db_task_results``, after
-    14 days by default, and passes come 86,400 a day. That command prunes by days, for
-    every task alike; the passes that went well are dropped here, within the hour."""
+    14 days by default, and passes come thousands a day. That command prunes by days,
+    for every task alike; the passes that went well are dropped here, within the hour."""
     DBTaskResult.objects.filter(
         task_path=deliver_due.module_path,
         status=TaskResultStatus.SUCCESSFUL,

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from comments import delivery
 from comments.models import Notification
-from comments.tasks import record_replies
-from tests.helpers import make_article, make_reader, post
+from tests.helpers import make_article, make_reader, post, record_replies
 from tests.notifications.mailbox import Mailbox
 
 pytestmark = pytest.mark.django_db

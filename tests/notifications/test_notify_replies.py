@@ -12,8 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from comments import notify
 from comments.models import Comment, Notification
 from comments.moderation import comments_moderate
-from comments.tasks import record_replies
-from tests.helpers import make_article, make_reader, moderate, post
+from tests.helpers import make_article, make_reader, moderate, post, record_replies
 
 pytestmark = pytest.mark.django_db
 

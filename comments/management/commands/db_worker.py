@@ -1,12 +1,14 @@
 """django-tasks-db's ``db_worker``, which also keeps the delivery passes going.
 
 The passes that mail notifications queue each other (``comments.tasks``). A
-worker killed between taking a pass and queueing the next ends the chain, so
-every worker that starts queues one; a chain that breaks while the worker runs
-(a pass that could not queue the next, a queued pass deleted) is restarted by a
-watchdog thread here. The command keeps its name, so every way of running the
-worker (``make run``, systemd, by hand) does both, and nothing else of the
-library's command changes: django-tasks-db has no hook for either.
+worker killed mid-pass leaves the next one due only when that pass's rounds
+would have ended, or none if it was killed between taking the pass and queueing
+it, so every worker that starts queues one, due at once; a chain that breaks
+while the worker runs (a pass that could not queue the next, a queued pass
+deleted) is restarted by a watchdog thread here. The command keeps its name, so
+every way of running the worker (``make run``, systemd, by hand) does both, and
+nothing else of the library's command changes: django-tasks-db has no hook for
+either.
 """
 
 import logging
