@@ -3,7 +3,8 @@
 A pass claims the rows of up to ``CLAIM_PAIRS`` (recipient, thread) pairs in one
 committed transaction before it talks to the mail server, then sends their
 messages over one SMTP connection, marking each message's rows sent as soon as
-the server accepted it: a pass that runs again finds nothing left to send. A
+the server accepted it (``comments.sent_log``; on SQLite, in a log the next
+write applies): a pass that runs again finds nothing left to send. A
 worker killed mid-pass leaves its claims; after ``NEWSROOM_NOTIFY_LEASE_SECONDS``
 a later pass takes those rows again, so a pass stops sending, and hands back
 what it did not send, once half the lease is gone. The one gap SMTP itself
@@ -30,7 +31,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from comments import notify
+from comments import notify, sent_log
 from comments.locks import Namespace, name_lock
 from comments.mail import notification_message
 from comments.models import Notification
@@ -57,6 +58,8 @@ def send_due(*, limit: int) -> tuple[int, list[str]]:
     """Send what is due, up to ``limit`` pairs: how many replies and notices went, and
     the failures given up on."""
     sent, failures, taken = 0, [], 0
+    # What a pass killed after sending left unmarked, before anything is claimed.
+    sent_log.apply()
     connection = get_connection()
     try:
         while taken < limit and (pairs := due_pairs(min(CLAIM_PAIRS, limit - taken))):
@@ -129,11 +132,13 @@ def _send_claimed(pairs: list[Pair], connection) -> tuple[int, list[str], bool]:
                 mine.update(status=_Status.FAILED, claim="", last_error=_describe(error))
                 failures.append(f"{recipient}: {_describe(error)}")
                 continue
-            mine.update(status=_Status.SENT, sent_at=timezone.now())
+            sent_log.taken(token, [row.pk for row in batch], timezone.now())
             sent += len(batch)
         else:
             finished = True
     finally:
+        # Before the release, which would hand back rows sent and not yet marked.
+        sent_log.apply()
         if not finished:
             # What this pass claimed and did not try, for another pass to send.
             _release(token)
