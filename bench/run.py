@@ -63,6 +63,11 @@ def main() -> None:
         action="store_true",
         help="only step 3, reply latency with the notification worker running",
     )
+    parser.add_argument(
+        "--posts",
+        type=int,
+        help="rounds of replies in step 3 (default 200, 50 with --quick): more steady a p95",
+    )
     args = parser.parse_args()
     wrk = shutil.which("wrk")
     if wrk is None and not args.big_only:
@@ -72,6 +77,8 @@ def main() -> None:
         sys.exit("--postgres needs DATABASE_URL=postgres://user@host:5432/name")
 
     plan = Plan.quick() if args.quick else Plan()
+    if args.posts:
+        plan.posts = args.posts
     print(f"Newsroom bench, {date.today()}: {machine(wrk)}")
     if args.big_only:
         plan.steps = ("big",)

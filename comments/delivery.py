@@ -179,6 +179,9 @@ def _claim(pairs: list[Pair], token: str, now: datetime) -> int:
             _free(now),
             recipient__in=recipients,
             status=_Status.PENDING,
+            # Not the rows already waiting for a window's end: a reader replied to
+            # all day has hundreds, which the lock would be held to read each round.
+            due_at__lte=now,
         ).values_list("pk", "recipient", "thread", "due_at", "attempts")
         if (recipient, thread) in chosen
     ]
