@@ -35,6 +35,7 @@ from comments import notify, sent_log
 from comments.locks import Namespace, name_lock
 from comments.mail import notification_message
 from comments.models import Notification
+from comments.prepared_writes import RowUpdate
 
 logger = logging.getLogger("newsroom.notifications")
 _Status = Notification.Status
@@ -196,12 +197,14 @@ def _claim(pairs: list[Pair], token: str, now: datetime) -> int:
         if pair in chosen and last + notify.window() > now
     }
     # Everything that comes within the window goes in one message at its end.
-    waiting = defaultdict(list)
-    for pk, pair, due_at, attempts in free:
-        if attempts < MAX_ATTEMPTS and pair in ends and due_at < ends[pair]:
-            waiting[ends[pair]].append(pk)
-    for end, pks in waiting.items():
-        Notification.objects.filter(pk__in=pks).update(due_at=end)
+    postpone = RowUpdate(Notification, fields=("due_at",), where=("id",))
+    postpone.run(
+        postpone.values(
+            (ends[pair], pk)
+            for pk, pair, due_at, attempts in free
+            if attempts < MAX_ATTEMPTS and pair in ends and due_at < ends[pair]
+        )
+    )
     claimable = [
         pk
         for pk, pair, due_at, attempts in free

@@ -11,7 +11,7 @@ enqueues, in its transaction, the task that records what they owe.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import cache
+from itertools import islice
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -22,11 +22,14 @@ from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 
 from comments.models import Comment, GuestAddress, Notification
+from comments.prepared_writes import RowInsert
 from readers.models import Profile
 
 _Kind, _Status = Notification.Kind, Notification.Status
 # A guest's confirmation link is mailed at most this often.
 CONFIRM_EVERY = timedelta(hours=1)
+# Comments whose authors' wishes ``owed`` reads in one go.
+OWED_CHUNK = 2000
 
 
 def recipient_key(*, user_id: int | None = None, email: str = "") -> str:
@@ -50,16 +53,28 @@ def _confirmed_guests():
     return GuestAddress.objects.filter(confirmed_at__isnull=False, replies=True)
 
 
-def wants_replies(*, user_id: int | None, email: str) -> bool:
-    """Whether the author of a comment (an account, or a guest's address) is to hear of replies:
-    an account that did not turn them off, or a guest's address confirmed and not unsubscribed."""
-    if user_id is not None:
-        return _profiles(notify_replies=True).filter(user_id=user_id).exists()
-    return bool(email) and _confirmed_guests().filter(email=email.strip().lower()).exists()
+def _wanting(comments: list[Comment], *, notices: bool = False) -> tuple[set[int], set[str]]:
+    """Which authors of ``comments`` are to hear of replies (or, with ``notices``, of
+    their comments approved): accounts that did not turn it off, and guests' addresses
+    confirmed and not unsubscribed (guests get no moderation notices)."""
+    user_ids = {comment.user_id for comment in comments if comment.user_id is not None}
+    emails = {_address(comment) for comment in comments if comment.user_id is None} - {""}
+    wanted = {"notify_moderation": True} if notices else {"notify_replies": True}
+    accounts = set(
+        _profiles(**wanted).filter(user_id__in=user_ids).values_list("user_id", flat=True)
+        if user_ids
+        else ()
+    )
+    guests = set(
+        _confirmed_guests().filter(email__in=emails).values_list("email", flat=True)
+        if emails and not notices
+        else ()
+    )
+    return accounts, guests
 
 
-def wants_moderation_notices(user_id: int) -> bool:
-    return _profiles(notify_moderation=True).filter(user_id=user_id).exists()
+def _address(comment: Comment) -> str:
+    return comment.email.strip().lower()
 
 
 def still_wanted(rows: list[Notification]) -> set[int]:
@@ -109,12 +124,12 @@ def addresses(rows: list[Notification]) -> dict[str, str]:
 def is_own_reply(reply: Comment, parent: Comment) -> bool:
     if parent.user_id is not None:
         return reply.user_id == parent.user_id
-    return reply.user_id is None and reply.email.strip().lower() == parent.email.strip().lower()
+    return reply.user_id is None and _address(reply) == _address(parent)
 
 
 def reply_row(reply: Comment, parent: Comment) -> Notification:
     """The notification that tells ``parent``'s author of ``reply``."""
-    guest_email = "" if parent.user_id is not None else parent.email.strip().lower()
+    guest_email = "" if parent.user_id is not None else _address(parent)
     return Notification(
         comment=reply,
         kind=_Kind.REPLY,
@@ -139,26 +154,34 @@ def approval_row(comment: Comment) -> Notification:
 def owed(comments, *, approved: bool = False) -> list[Notification]:
     """The notifications published ``comments`` (with their parents) owe: telling each
     parent's author who wants replies, and with ``approved``, each author who wants
-    moderation notices that their comment is out."""
-    replies_wanted = cache(lambda user_id, email: wants_replies(user_id=user_id, email=email))
-    notices_wanted = cache(wants_moderation_notices)
-    rows = []
-    for comment in comments:
-        parent = comment.parent
-        if (
-            parent is not None
-            and not is_own_reply(comment, parent)
-            and replies_wanted(parent.user_id, parent.email.strip().lower())
-        ):
-            rows.append(reply_row(comment, parent))
-        if approved and comment.user_id and notices_wanted(comment.user_id):
-            rows.append(approval_row(comment))
+    moderation notices that their comment is out. Who wants what is read for
+    ``OWED_CHUNK`` comments at a time: a moderation action may publish thousands."""
+    rows, iterator = [], iter(comments)
+    while chunk := list(islice(iterator, OWED_CHUNK)):
+        parents = [comment.parent for comment in chunk if comment.parent is not None]
+        accounts, guests = _wanting(parents)
+        told = _wanting(chunk, notices=True)[0] if approved else set()
+        for comment in chunk:
+            parent = comment.parent
+            if (
+                parent is not None
+                and not is_own_reply(comment, parent)
+                and (
+                    parent.user_id in accounts
+                    if parent.user_id is not None
+                    else _address(parent) in guests
+                )
+            ):
+                rows.append(reply_row(comment, parent))
+            if approved and comment.user_id in told:
+                rows.append(approval_row(comment))
     return rows
 
 
 def store(notifications: list[Notification]) -> None:
     """None twice: a comment published again tells no one again."""
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    insert = RowInsert(Notification)
+    insert.run(insert.values(notifications))
 
 
 def last_messages(

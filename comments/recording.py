@@ -19,6 +19,7 @@ from django.db import transaction
 
 from comments import notify
 from comments.models import Comment, Notification
+from comments.prepared_writes import RowInsert
 
 # Replies one transaction records; also the quiet ones a pass leaves flagged at most.
 RECORD_BATCH = 1000
@@ -56,6 +57,9 @@ class Recorder:
             self._write([], list(self.quiet))
 
     def _write(self, rows: list[Notification], pks: list[int]) -> int:
+        # notify.store's statement, its values worked out before the lock is taken.
+        insert = RowInsert(Notification)
+        values = insert.values(rows)
         with transaction.atomic():
             taken = dict(
                 Comment.objects.filter(pk__in=pks, notice_pending=True)
@@ -63,8 +67,12 @@ class Recorder:
                 .values_list("pk", "status")
             )
             # Held or removed since it was read: approving or restoring it tells them.
-            kept = [row for row in rows if taken.get(row.comment_id) == Comment.Status.PUBLISHED]
-            notify.store(kept)
+            kept = [
+                row_values
+                for row, row_values in zip(rows, values, strict=True)
+                if taken.get(row.comment_id) == Comment.Status.PUBLISHED
+            ]
+            insert.run(kept)
             Comment.objects.filter(pk__in=taken).update(notice_pending=False)
         # A quiet reply a post still held is read again, as new, by the next round.
         self.quiet.clear()

@@ -22,19 +22,18 @@ import threading
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Case, DateTimeField, Value, When
 
 from comments.models import Notification
+from comments.prepared_writes import RowUpdate
 
 _local = threading.local()
+_Status = Notification.Status
 
 
 def taken(token: str, pks: list[int], at: datetime) -> None:
     """The server took the message of these rows, claimed by ``token``, at ``at``."""
     if (log := _log()) is None:
-        Notification.objects.filter(pk__in=pks, claim=token).update(
-            status=Notification.Status.SENT, sent_at=at
-        )
+        Notification.objects.filter(pk__in=pks, claim=token).update(status=_Status.SENT, sent_at=at)
         return
     log.executemany(
         "INSERT INTO sent (token, pk, at) VALUES (?, ?, ?)",
@@ -43,7 +42,7 @@ def taken(token: str, pks: list[int], at: datetime) -> None:
 
 
 def apply() -> int:
-    """Mark sent, in one write, the rows the log holds; the rows marked."""
+    """Mark sent, in one write transaction, the rows the log holds; the rows marked."""
     if (log := _log()) is None:
         return 0
     entries = log.execute("SELECT rowid, token, pk, at FROM sent").fetchall()
@@ -52,21 +51,13 @@ def apply() -> int:
     # Only a row still claimed by the token that sent it: a pass that took it over
     # after the lease applied the log first, and a pk from a database rolled back
     # since (the tests') is claimed by another token.
-    sent: dict[str, dict[int, datetime]] = {}
-    for _rowid, token, pk, at in entries:
-        sent.setdefault(token, {})[pk] = datetime.fromisoformat(at)
-    marked = 0
+    mark = RowUpdate(Notification, fields=("status", "sent_at"), where=("id", "claim", "status"))
+    values = mark.values(
+        (_Status.SENT, datetime.fromisoformat(at), pk, token, _Status.PENDING)
+        for _rowid, token, pk, at in entries
+    )
     with transaction.atomic():
-        for token, times in sent.items():
-            marked += Notification.objects.filter(
-                pk__in=times, claim=token, status=Notification.Status.PENDING
-            ).update(
-                status=Notification.Status.SENT,
-                sent_at=Case(
-                    *(When(pk=pk, then=Value(at)) for pk, at in times.items()),
-                    output_field=DateTimeField(),
-                ),
-            )
+        marked = mark.run(values)
     log.executemany("DELETE FROM sent WHERE rowid = ?", [(entry[0],) for entry in entries])
     return marked
 
@@ -85,6 +76,9 @@ def _log() -> sqlite3.Connection | None:
         # Autocommit: each message's entry is durable once written, as the server took it.
         log = sqlite3.connect(path, uri=uri, timeout=30, isolation_level=None)
         log.execute("PRAGMA journal_mode=WAL")
+        # As the database's own (settings.py): an entry outlives a killed worker, and
+        # only a power cut may lose the last ones, as it may the database's last commits.
+        log.execute("PRAGMA synchronous=NORMAL")
         log.execute("CREATE TABLE IF NOT EXISTS sent (token TEXT, pk INTEGER, at TEXT)")
         _local.logs = {**getattr(_local, "logs", {}), path: log}
     return log

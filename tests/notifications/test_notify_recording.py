@@ -4,8 +4,9 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from comments.models import Comment, Notification
+from comments.models import Comment, GuestAddress, Notification
 from comments.recording import Recorder
 from tests.helpers import make_article, make_reader, post
 
@@ -64,3 +65,30 @@ def test_a_round_that_stores_a_notification_clears_the_quiet_replies_flags_with_
     assert list(Notification.objects.values_list("comment", flat=True)) == [reply.pk]
     assert len([sql for sql in _writes(queries) if sql.startswith("UPDATE")]) == 1
 
+
+
+def _answer_authors(article, numbers: range) -> None:
+    """Replies to readers and confirmed guests so numbered, a comment of each."""
+    for i in numbers:
+        reader = make_reader(f"Reader{i}", email=f"reader{i}@example.com")
+        guest = f"guest{i}@example.com"
+        GuestAddress.objects.create(email=guest, confirmed_at=timezone.now())
+        for parent in (
+            post(article, author="", user=reader),
+            post(article, author=f"Guest{i}", email=guest.upper()),
+        ):
+            post(article, parent, author="Bob")
+
+
+def test_a_round_reads_who_wants_replies_in_the_same_queries_however_many_it_answers():
+    article = make_article()
+    _answer_authors(article, range(1))
+    with CaptureQueriesContext(connection) as few:
+        assert Recorder().round() == 2
+    _answer_authors(article, range(1, 6))
+
+    with CaptureQueriesContext(connection) as many:
+        assert Recorder().round() == 10
+
+    assert len(many) == len(few)
+    assert Notification.objects.filter(email__startswith="guest").count() == 6
