@@ -71,14 +71,15 @@ def _log() -> sqlite3.Connection | None:
         path, uri = "file:newsroom-sent-log?mode=memory&cache=shared", True
     else:
         path, uri = f"{connection.settings_dict['NAME']}-sent", False
-    log = getattr(_local, "logs", {}).get(path)
+    logs = _local.__dict__.setdefault("logs", {})
+    log = logs.get(path)
     if log is None:
-        # Autocommit: each message's entry is durable once written, as the server took it.
+        # Autocommit: each message's entry is kept once written, as the server took it.
         log = sqlite3.connect(path, uri=uri, timeout=30, isolation_level=None)
         log.execute("PRAGMA journal_mode=WAL")
         # As the database's own (settings.py): an entry outlives a killed worker, and
         # only a power cut may lose the last ones, as it may the database's last commits.
         log.execute("PRAGMA synchronous=NORMAL")
         log.execute("CREATE TABLE IF NOT EXISTS sent (token TEXT, pk INTEGER, at TEXT)")
-        _local.logs = {**getattr(_local, "logs", {}), path: log}
+        logs[path] = log
     return log

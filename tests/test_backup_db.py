@@ -9,9 +9,12 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
+from comments import sent_log
 from comments.management.commands import backup_db
-from tests.helpers import create_tree, on_postgresql, on_sqlite
+from comments.models import Notification
+from tests.helpers import create_tree, make_article, on_postgresql, on_sqlite, post
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +51,26 @@ def test_sqlite_backup_is_a_sound_database_with_every_comment(tmp_path):
     with sqlite3.connect(target) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert copy.execute("SELECT count(*) FROM comments_comment").fetchone() == (5,)
+    copy.close()
+
+
+@on_sqlite
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_backup_holds_as_sent_a_message_only_the_sent_log_had(tmp_path):
+    article = make_article()
+    row = Notification.objects.create(
+        comment=post(article, post(article)),
+        recipient="email:ada@example.com",
+        thread=1,
+        claim="pass",
+        claimed_at=timezone.now(),
+    )
+    sent_log.taken("pass", [row.pk], timezone.now())
+
+    target = backup_of_a_thread(tmp_path / "backup.sqlite3")
+
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("SELECT status FROM comments_notification").fetchall() == [("sent",)]
     copy.close()
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from comments import sent_log
+
 
 class Command(BaseCommand):
     help = (
@@ -45,6 +47,9 @@ class Command(BaseCommand):
         # VACUUM INTO reads one snapshot, which writers (WAL mode) keep
         # committing beside, and waits for locks no longer than the
         # connection's timeout, where the backup API would retry forever.
+        # Messages the worker logged as sent and has not yet marked in the database
+        # (comments.sent_log) are marked first, so a restore does not send them again.
+        sent_log.apply()
         with connection.cursor() as cursor:
             cursor.execute("VACUUM INTO %s", [str(partial)])
 
