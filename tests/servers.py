@@ -22,17 +22,13 @@ from pathlib import Path
 
 import pytest
 
+from deploy.proxy import free_port
+
 REDIS_SERVER = "/usr/bin/redis-server"
 POSTGRESQL_BINARIES = sorted(
     Path("/usr/lib/postgresql").glob("*/bin"), key=lambda path: int(path.parent.name)
 )
 START_SECONDS = 15
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for_port(port: int, process: subprocess.Popen | None = None) -> None:

@@ -14,7 +14,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -27,6 +26,8 @@ import httpx
 import psycopg
 import pytest
 from psycopg import sql
+
+from deploy.proxy import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -193,12 +194,6 @@ def load_db(databases, migrated_template) -> LoadDatabase:
     return databases.create(template=migrated_template)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Server:
     url: str
@@ -220,7 +215,7 @@ def gunicorn(
     database: LoadDatabase, *, workers: int = 4, options: tuple[str, ...] = (), **env: str
 ) -> Iterator[Server]:
     """Serve the site from ``database`` with real gunicorn workers until the block ends."""
-    port = _free_port()
+    port = free_port()
     log = database.folder / f"gunicorn-{port}.log"
     command = [
         GUNICORN, "newsroom.wsgi",

@@ -59,12 +59,15 @@ class Live:
     def notifications(self) -> list[list]:
         return self.probe("state")["notifications"]
 
-    def wait_settled(self, *, seconds: float) -> list[list]:
-        """Wait until no notification is pending; return them all."""
+    def wait_settled(self, *, count: int, seconds: float) -> list[list]:
+        """Wait until ``count`` notifications (at least) are recorded and none is
+        pending; return them all. A pass records replies up to a round after they
+        are posted: before that there are none, and none pending."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             rows = self.notifications()
-            if all(status != "pending" for _recipient, status, _attempts in rows):
+            settled = all(status != "pending" for _recipient, status, _attempts in rows)
+            if len(rows) >= count and settled:
                 return rows
             time.sleep(0.3)
-        raise AssertionError(f"notifications still pending after {seconds} s: {rows}")
+        raise AssertionError(f"not {count} notifications settled after {seconds} s: {rows}")

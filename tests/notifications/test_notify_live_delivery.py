@@ -29,7 +29,7 @@ def test_fifty_replies_within_the_window_come_in_at_most_two_messages_holding_al
     live.probe("replies", comment, 50)
     assert time.monotonic() - started < 15, "posting outlasted the 15 s window"
 
-    live.wait_settled(seconds=SECONDS)
+    live.wait_settled(count=50, seconds=SECONDS)
     messages = live.mailbox.to(address)
     assert 1 <= len(messages) <= 2
     replies = _replies_in(messages)
@@ -49,7 +49,7 @@ def test_replies_arriving_while_the_mail_server_is_down_are_each_delivered_once(
     assert all(attempts >= 1 for _r, status, attempts in live.notifications()[1:])
     live.mailbox.start()
 
-    rows = live.wait_settled(seconds=SECONDS)
+    rows = live.wait_settled(count=5, seconds=SECONDS)
     assert {status for _r, status, _a in rows} == {"sent"}
     assert max(attempts for _r, _s, attempts in rows) >= 2, "no attempt failed: SMTP was up"
     assert live.mailbox.per_recipient() == {address: 1 for address in comments}
@@ -70,7 +70,7 @@ def test_a_worker_killed_mid_send_and_restarted_sends_every_message_once(live):
     assert 0 < delivered_before < 10
 
     live.start_worker()
-    rows = live.wait_settled(seconds=SECONDS)
+    rows = live.wait_settled(count=10, seconds=SECONDS)
 
     assert {status for _r, status, _a in rows} == {"sent"}
     assert live.mailbox.per_recipient() == {address: 1 for address in comments}

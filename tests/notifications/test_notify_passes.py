@@ -22,13 +22,15 @@ from comments.recording import Recorder
 from tests.helpers import make_article, make_reader, post
 
 pytestmark = pytest.mark.django_db
+# The database_queue fixture's round.
+EVERY = timedelta(seconds=0.05)
 
 
 @pytest.fixture
 def database_queue(settings, monkeypatch):
     """django-tasks-db as the queue, its passes 0.3 s long with a round every 0.05 s."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.NEWSROOM_NOTIFY_PASS_SECONDS = 0.05
+    settings.NEWSROOM_NOTIFY_PASS_SECONDS = EVERY.total_seconds()
     monkeypatch.setattr(notification_tasks, "PASS_LENGTH", timedelta(seconds=0.3))
 
 
@@ -181,7 +183,6 @@ def test_a_pass_ends_after_the_round_in_which_another_task_is_queued_and_the_nex
 def test_a_pass_ends_within_a_round_when_the_worker_is_asked_to_stop_and_the_worker_hears_it(
     database_queue, monkeypatch
 ):
-    settings_every = timedelta(seconds=0.05)
     heard = []
     workers = signal.signal(signal.SIGTERM, lambda signum, frame: heard.append(signum))
     try:
@@ -196,7 +197,7 @@ def test_a_pass_ends_within_a_round_when_the_worker_is_asked_to_stop_and_the_wor
         signal.signal(signal.SIGTERM, workers)
 
     assert (len(rounds), heard) == (2, [signal.SIGTERM])
-    assert took < 3 * settings_every
+    assert took < 3 * EVERY
     assert restored is not None and restored.__name__ == "<lambda>"
 
 
