@@ -74,6 +74,14 @@ class _Text(HTMLParser):
         if not self.hidden:
             self.parts.append(data)
 
+    def parse_marked_section(self, i, report=1):
+        # Python 3.11's parser raises AssertionError at a "<![" it cannot read as a
+        # marked section ("<![0"); a browser reads it as a bogus comment, to the next ">".
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            return self.parse_bogus_comment(i)
+
 
 def html_paragraphs(html: str, *, links: bool = False) -> list[str]:
     """The paragraphs of ``html``: block tags and blank lines end one (WordPress

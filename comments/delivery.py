@@ -196,7 +196,9 @@ def _claim(pairs: list[Pair], token: str, now: datetime) -> int:
         for pair, last in notify.last_messages(recipients, {t for _r, t in pairs}, now=now).items()
         if pair in chosen and last + notify.window() > now
     }
-    # Everything that comes within the window goes in one message at its end.
+    # Everything that comes within the window goes in one message at its end. The
+    # values come from the reads above, so they are converted inside the lock, but
+    # the statement is not compiled row by row there.
     postpone = RowUpdate(Notification, fields=("due_at",), where=("id",))
     postpone.run(
         postpone.values(

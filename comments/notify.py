@@ -53,24 +53,18 @@ def _confirmed_guests():
     return GuestAddress.objects.filter(confirmed_at__isnull=False, replies=True)
 
 
-def _wanting(comments: list[Comment], *, notices: bool = False) -> tuple[set[int], set[str]]:
-    """Which authors of ``comments`` are to hear of replies (or, with ``notices``, of
-    their comments approved): accounts that did not turn it off, and guests' addresses
-    confirmed and not unsubscribed (guests get no moderation notices)."""
-    user_ids = {comment.user_id for comment in comments if comment.user_id is not None}
-    emails = {_address(comment) for comment in comments if comment.user_id is None} - {""}
-    wanted = {"notify_moderation": True} if notices else {"notify_replies": True}
-    accounts = set(
-        _profiles(**wanted).filter(user_id__in=user_ids).values_list("user_id", flat=True)
-        if user_ids
-        else ()
-    )
-    guests = set(
-        _confirmed_guests().filter(email__in=emails).values_list("email", flat=True)
-        if emails and not notices
-        else ()
-    )
-    return accounts, guests
+def _accounts_wanting(user_ids: set[int], **wanted: bool) -> set[int]:
+    """The accounts among ``user_ids`` whose settings have ``wanted`` on."""
+    if not user_ids:
+        return set()
+    return set(_profiles(**wanted).filter(user_id__in=user_ids).values_list("user_id", flat=True))
+
+
+def _guests_wanting_replies(emails: set[str]) -> set[str]:
+    """The guests' addresses among ``emails`` confirmed and not unsubscribed."""
+    if not emails:
+        return set()
+    return set(_confirmed_guests().filter(email__in=emails).values_list("email", flat=True))
 
 
 def _address(comment: Comment) -> str:
@@ -159,8 +153,21 @@ def owed(comments, *, approved: bool = False) -> list[Notification]:
     rows, iterator = [], iter(comments)
     while chunk := list(islice(iterator, OWED_CHUNK)):
         parents = [comment.parent for comment in chunk if comment.parent is not None]
-        accounts, guests = _wanting(parents)
-        told = _wanting(chunk, notices=True)[0] if approved else set()
+        accounts = _accounts_wanting(
+            {parent.user_id for parent in parents if parent.user_id is not None},
+            notify_replies=True,
+        )
+        guests = _guests_wanting_replies(
+            {_address(parent) for parent in parents if parent.user_id is None} - {""}
+        )
+        told = (
+            _accounts_wanting(
+                {comment.user_id for comment in chunk if comment.user_id is not None},
+                notify_moderation=True,
+            )
+            if approved
+            else set()
+        )
         for comment in chunk:
             parent = comment.parent
             if (
@@ -180,8 +187,13 @@ def owed(comments, *, approved: bool = False) -> list[Notification]:
 
 def store(notifications: list[Notification]) -> None:
     """None twice: a comment published again tells no one again."""
-    insert = RowInsert(Notification)
+    insert = storing()
     insert.run(insert.values(notifications))
+
+
+def storing() -> RowInsert:
+    """``store``'s statement, for a writer that converts the values before its transaction."""
+    return RowInsert(Notification)
 
 
 def last_messages(

@@ -19,7 +19,6 @@ from django.db import transaction
 
 from comments import notify
 from comments.models import Comment, Notification
-from comments.prepared_writes import RowInsert
 
 # Replies one transaction records; also the quiet ones a pass leaves flagged at most.
 RECORD_BATCH = 1000
@@ -57,8 +56,8 @@ class Recorder:
             self._write([], list(self.quiet))
 
     def _write(self, rows: list[Notification], pks: list[int]) -> int:
-        # notify.store's statement, its values worked out before the lock is taken.
-        insert = RowInsert(Notification)
+        # Converted before the transaction: on SQLite it holds the lock posts wait for.
+        insert = notify.storing()
         values = insert.values(rows)
         with transaction.atomic():
             taken = dict(

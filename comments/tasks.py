@@ -218,7 +218,9 @@ def published(moderated_at: str, moderator_id: int | None) -> int:
     comments = Comment.objects.filter(
         moderated_at=at, moderated_by_id=moderator_id, status=Comment.Status.PUBLISHED
     ).select_related("parent")
-    rows = notify.owed(comments.iterator(chunk_size=2000), approved=moderator_id is not None)
+    rows = notify.owed(
+        comments.iterator(chunk_size=notify.OWED_CHUNK), approved=moderator_id is not None
+    )
     notify.store(rows)
     return len(rows)
 

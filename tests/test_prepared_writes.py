@@ -4,7 +4,7 @@
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import Notification
@@ -68,3 +68,18 @@ def test_an_insert_skips_the_rows_a_unique_constraint_already_holds():
         ("email:ada@example.com", S.PENDING),
         ("email:cy@example.com", S.PENDING),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_written_outside_a_transaction_are_written_all_or_none():
+    reply = post(make_article())
+    rows = [
+        Notification(comment_id=comment_id, recipient="email:ada@example.com", thread=1)
+        for comment_id in (reply.pk, reply.pk + 1000)
+    ]
+    insert = RowInsert(Notification)
+
+    with pytest.raises(IntegrityError):
+        insert.run(insert.values(rows))
+
+    assert not Notification.objects.exists()

@@ -66,7 +66,6 @@ def test_a_round_that_stores_a_notification_clears_the_quiet_replies_flags_with_
     assert len([sql for sql in _writes(queries) if sql.startswith("UPDATE")]) == 1
 
 
-
 def _answer_authors(article, numbers: range) -> None:
     """Replies to readers and confirmed guests so numbered, a comment of each."""
     for i in numbers:

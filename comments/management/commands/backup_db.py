@@ -48,7 +48,8 @@ class Command(BaseCommand):
         # committing beside, and waits for locks no longer than the
         # connection's timeout, where the backup API would retry forever.
         # Messages the worker logged as sent and has not yet marked in the database
-        # (comments.sent_log) are marked first, so a restore does not send them again.
+        # (comments.sent_log) are marked first, so a restore does not send them
+        # again: one short write, like the worker's own.
         sent_log.apply()
         with connection.cursor() as cursor:
             cursor.execute("VACUUM INTO %s", [str(partial)])
