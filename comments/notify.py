@@ -53,11 +53,17 @@ def _confirmed_guests():
     return GuestAddress.objects.filter(confirmed_at__isnull=False, replies=True)
 
 
-def _accounts_wanting(user_ids: set[int], **wanted: bool) -> set[int]:
-    """The accounts among ``user_ids`` whose settings have ``wanted`` on."""
+def _account_wishes(user_ids: set[int]) -> dict[int, tuple[bool, bool]]:
+    """Whether each account among ``user_ids`` that can be told wants (replies,
+    moderation notices); accounts missing want neither."""
     if not user_ids:
-        return set()
-    return set(_profiles(**wanted).filter(user_id__in=user_ids).values_list("user_id", flat=True))
+        return {}
+    return {
+        user_id: (replies, notices)
+        for user_id, replies, notices in _profiles()
+        .filter(user_id__in=user_ids)
+        .values_list("user_id", "notify_replies", "notify_moderation")
+    }
 
 
 def _guests_wanting_replies(emails: set[str]) -> set[str]:
@@ -74,17 +80,8 @@ def _address(comment: Comment) -> str:
 def still_wanted(rows: list[Notification]) -> set[int]:
     """The ids of ``rows`` to send now, asked again when sending: the comment may have
     been removed, the recipient may have unsubscribed since it was published."""
-    accounts = {
-        user_id: (replies, notices)
-        for user_id, replies, notices in _profiles()
-        .filter(user_id__in={row.user_id for row in rows if row.user_id is not None})
-        .values_list("user_id", "notify_replies", "notify_moderation")
-    }
-    guests = set(
-        _confirmed_guests()
-        .filter(email__in={row.email for row in rows if row.user_id is None})
-        .values_list("email", flat=True)
-    )
+    accounts = _account_wishes({row.user_id for row in rows if row.user_id is not None})
+    guests = _guests_wanting_replies({row.email for row in rows if row.user_id is None})
 
     def wanted(row: Notification) -> bool:
         if row.comment.status != Comment.Status.PUBLISHED:
@@ -153,20 +150,10 @@ def owed(comments, *, approved: bool = False) -> list[Notification]:
     rows, iterator = [], iter(comments)
     while chunk := list(islice(iterator, OWED_CHUNK)):
         parents = [comment.parent for comment in chunk if comment.parent is not None]
-        accounts = _accounts_wanting(
-            {parent.user_id for parent in parents if parent.user_id is not None},
-            notify_replies=True,
-        )
+        authors = [*parents, *(chunk if approved else ())]
+        accounts = _account_wishes({author.user_id for author in authors} - {None})
         guests = _guests_wanting_replies(
             {_address(parent) for parent in parents if parent.user_id is None} - {""}
-        )
-        told = (
-            _accounts_wanting(
-                {comment.user_id for comment in chunk if comment.user_id is not None},
-                notify_moderation=True,
-            )
-            if approved
-            else set()
         )
         for comment in chunk:
             parent = comment.parent
@@ -174,13 +161,13 @@ def owed(comments, *, approved: bool = False) -> list[Notification]:
                 parent is not None
                 and not is_own_reply(comment, parent)
                 and (
-                    parent.user_id in accounts
+                    accounts.get(parent.user_id, (False, False))[0]
                     if parent.user_id is not None
                     else _address(parent) in guests
                 )
             ):
                 rows.append(reply_row(comment, parent))
-            if approved and comment.user_id in told:
+            if approved and accounts.get(comment.user_id, (False, False))[1]:
                 rows.append(approval_row(comment))
     return rows
 

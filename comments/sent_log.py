@@ -21,7 +21,7 @@ import sqlite3
 import threading
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import connection
 
 from comments.models import Notification
 from comments.prepared_writes import RowUpdate
@@ -56,8 +56,7 @@ def apply() -> int:
         (_Status.SENT, datetime.fromisoformat(at), pk, token, _Status.PENDING)
         for _rowid, token, pk, at in entries
     )
-    with transaction.atomic():
-        marked = mark.run(values)
+    marked = mark.run(values)
     log.executemany("DELETE FROM sent WHERE rowid = ?", [(entry[0],) for entry in entries])
     return marked
 
